@@ -1,0 +1,75 @@
+//! The JSON the app and the backend exchange (`/api/*`). GoTo's own wire format is not here:
+//! it belongs to the backend's GoTo client, which maps to and from these types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/session`: who is signed in, if anyone. Never carries a token.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<User>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub organizer_key: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// One person of the account who can be a co-organizer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organizer {
+    pub key: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// `POST /api/meetings`. Times are instants: the app turns the person's wall-clock into UTC
+/// with the browser's own time-zone rules (see `local_time`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateMeeting {
+    pub subject: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// `None` or empty: attendees need no password.
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub coorganizer_keys: Vec<String>,
+}
+
+/// A meeting as the app shows it (`POST /api/meetings` answer and `GET /api/meetings/{id}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// Digits only, as GoTo numbers meetings.
+    pub id: String,
+    pub subject: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub join_url: String,
+    /// Dial-in text exactly as GoTo returns it (line breaks kept).
+    pub conference_call_info: String,
+    pub password_required: bool,
+    /// The password the organizer chose; only ever sent to that organizer.
+    pub password: Option<String>,
+    pub coorganizers: Vec<Organizer>,
+}
+
+/// Every error the backend answers with. `message` is already in the person's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable machine-readable code, e.g. `validation`, `not_signed_in`, `upstream_unavailable`.
+    pub error: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: crate::Field,
+    pub message: String,
+}
