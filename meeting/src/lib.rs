@@ -8,6 +8,7 @@ pub mod api;
 pub mod lang;
 pub mod local_time;
 pub mod meeting_id;
+pub mod search;
 pub mod validation;
 
 pub use api::{ApiError, CreateMeeting, FieldMessage, Meeting, Organizer, SessionInfo, User};

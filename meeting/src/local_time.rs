@@ -198,10 +198,16 @@ mod tests {
 
     #[test]
     fn spring_forward_gap_does_not_exist() {
-        assert_eq!(resolve(local(2026, 3, 29, 2, 30), &madrid), LocalResolution::Nonexistent);
+        assert_eq!(
+            resolve(local(2026, 3, 29, 2, 30), &madrid),
+            LocalResolution::Nonexistent
+        );
         assert!(matches!(
             resolve(local(2026, 3, 29, 3, 0), &madrid),
-            LocalResolution::Single { offset_minutes: 120, .. }
+            LocalResolution::Single {
+                offset_minutes: 120,
+                ..
+            }
         ));
     }
 

@@ -50,7 +50,13 @@ mod tests {
 
     #[test]
     fn nine_digits_group_like_goto() {
-        assert_eq!(MeetingId::parse("123456789").unwrap().display_grouped(), "123-456-789");
-        assert_eq!(MeetingId::parse("1234567890").unwrap().display_grouped(), "123-456-789-0");
+        assert_eq!(
+            MeetingId::parse("123456789").unwrap().display_grouped(),
+            "123-456-789"
+        );
+        assert_eq!(
+            MeetingId::parse("1234567890").unwrap().display_grouped(),
+            "123-456-789-0"
+        );
     }
 }

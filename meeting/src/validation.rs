@@ -46,8 +46,13 @@ impl Field {
 pub enum Problem {
     Required,
     /// `count` as GoTo counts it (escaped `<` and `>` are four characters each).
-    TooLong { max: usize, count: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+        count: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     ControlCharacters,
     SurroundingSpaces,
     EndNotAfterStart,
@@ -56,7 +61,9 @@ pub enum Problem {
     TooFarAhead,
     /// The wall-clock time is skipped by a daylight-saving change in the person's zone.
     NonexistentLocalTime,
-    TooManyCoorganizers { max: usize },
+    TooManyCoorganizers {
+        max: usize,
+    },
     DuplicateCoorganizer,
     UnknownOrganizer,
 }
@@ -129,10 +136,7 @@ pub fn goto_subject_len(subject: &str) -> usize {
 
 /// The subject as GoTo wants it: trimmed, with `<` and `>` escaped (GoTo rejects them raw).
 pub fn escape_subject_for_goto(subject: &str) -> String {
-    subject
-        .trim()
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    subject.trim().replace('<', "&lt;").replace('>', "&gt;")
 }
 
 pub fn check_subject(subject: &str) -> Option<Problem> {

@@ -1,1 +1,60 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's two set-up commands and their helpers.
+//!
+//! - `run`   installs what is missing, builds the app (release) and starts the backend.
+//! - `test`  installs what is missing and runs every check, ending with one summary line.
+//! - `build` builds the app only; `size` prints its transfer size against the budget.
+
+mod app_build;
+mod cmd;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&root),
+        Some("test") => test::run_all(&root),
+        Some("build") => tools::ensure_build_tools(&root).and_then(|t| app_build::build(&root, &t)),
+        Some("size") => app_build::report_size(&root).map(|_| ()),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <run|test|build|size>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against the 120 KB budget"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(root: &std::path::Path) -> Result<(), String> {
+    let tools = tools::ensure_build_tools(root)?;
+    app_build::build(root, &tools)?;
+    println!("xtask: starting the backend (Ctrl-C to stop)");
+    cmd::run(
+        cmd::cargo(root)
+            .args(["run", "--locked", "-p", "meetings-server"])
+            .env("MEETINGS_DIST", root.join("dist"))
+            .env(
+                "MEETINGS_DATA_DIR",
+                std::env::var_os("MEETINGS_DATA_DIR").unwrap_or_else(|| root.join("data").into()),
+            ),
+    )
+}

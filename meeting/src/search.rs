@@ -1,0 +1,47 @@
+//! Accent- and case-insensitive matching for the co-organizer search ("nunez" finds
+//! "Núñez"). A small table covers the Latin letters Spanish and English names use, so no
+//! Unicode normalisation tables end up in the wasm bundle.
+
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            'ý' | 'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
+/// Every word of `query` appears, folded, somewhere in one of `fields`.
+pub fn matches(query: &str, fields: &[&str]) -> bool {
+    let haystack = fields.iter().map(|f| fold(f)).collect::<Vec<_>>().join(" ");
+    fold(query)
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_and_case_do_not_matter() {
+        assert!(matches("nunez", &["Íñigo Núñez", "inigo@example.com"]));
+        assert!(matches("NÚÑEZ", &["Íñigo Nunez"]));
+        assert!(matches("íñigo nú", &["Íñigo Núñez"]));
+    }
+
+    #[test]
+    fn every_word_must_match_and_email_counts() {
+        assert!(matches("ana example", &["Ana Pérez", "ana@example.com"]));
+        assert!(!matches("ana lopez", &["Ana Pérez", "ana@example.com"]));
+        assert!(matches("", &["anyone"]));
+    }
+}

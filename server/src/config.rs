@@ -1,0 +1,264 @@
+//! Configuration from environment variables, validated once at start.
+//!
+//! The README has the table of variables; a missing or malformed value names the variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One GoTo OAuth client (the brief has two: per user, and the admin service account).
+#[derive(Clone)]
+pub struct OAuthClientConfig {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for OAuthClientConfig {
+    // The secret never reaches a log, not even through `{:?}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthClientConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Where GoTo lives. `authorize_url` is what browsers are sent to; the other two are only
+/// called by the backend.
+#[derive(Clone, Debug)]
+pub struct GoToEndpoints {
+    pub authorize_url: String,
+    pub token_url: String,
+    pub api_base: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Upstream {
+    /// Real GoTo (or any server speaking its protocol), with the brief's two clients.
+    GoTo {
+        endpoints: GoToEndpoints,
+        user_client: OAuthClientConfig,
+        admin_client: Option<OAuthClientConfig>,
+        account_key: Option<String>,
+    },
+    /// No GoTo client configured: the built-in sandbox, mounted in this process.
+    EmbeddedSandbox,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    /// The app's own origin as browsers see it, e.g. `http://127.0.0.1:8080`.
+    pub public_url: String,
+    pub dist_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub upstream: Upstream,
+    pub organizer_sync_every: Duration,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub upstream_timeout: Duration,
+    /// The brief's throttle: GoTo calls per rolling minute for the whole deployment.
+    pub goto_requests_per_minute: usize,
+    /// How long a request may wait for a slot in that budget before it gets 429.
+    pub throttle_max_wait: Duration,
+    /// CSP `frame-ancestors`: who may embed the app (the intranet portal).
+    pub frame_ancestors: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads configuration through `lookup` so tests can pass a map instead of the process env.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let addr: SocketAddr = lookup("MEETINGS_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e| problem("MEETINGS_ADDR", format!("not an address:port ({e})")))?;
+        let public_url = lookup("MEETINGS_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let parsed = url::Url::parse(&public_url)
+            .map_err(|e| problem("MEETINGS_PUBLIC_URL", format!("not a URL ({e})")))?;
+        if parsed.path() != "/" || parsed.query().is_some() {
+            return Err(problem(
+                "MEETINGS_PUBLIC_URL",
+                "must be an origin only, like https://meetings.example.com",
+            ));
+        }
+        let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        if parsed.scheme() != "https" && !loopback {
+            return Err(problem(
+                "MEETINGS_PUBLIC_URL",
+                "must use https (plain http is allowed only on loopback for local runs)",
+            ));
+        }
+        let upstream = match lookup("GOTO_CLIENT_ID") {
+            None => Upstream::EmbeddedSandbox,
+            Some(client_id) => {
+                let client_secret = lookup("GOTO_CLIENT_SECRET").ok_or_else(|| {
+                    problem(
+                        "GOTO_CLIENT_SECRET",
+                        "is required when GOTO_CLIENT_ID is set",
+                    )
+                })?;
+                let admin_client = match lookup("GOTO_ADMIN_CLIENT_ID") {
+                    None => None,
+                    Some(id) => Some(OAuthClientConfig {
+                        client_id: id,
+                        client_secret: lookup("GOTO_ADMIN_CLIENT_SECRET").ok_or_else(|| {
+                            problem(
+                                "GOTO_ADMIN_CLIENT_SECRET",
+                                "is required when GOTO_ADMIN_CLIENT_ID is set",
+                            )
+                        })?,
+                    }),
+                };
+                Upstream::GoTo {
+                    endpoints: GoToEndpoints {
+                        authorize_url: lookup("GOTO_AUTHORIZE_URL")
+                            .unwrap_or_else(|| "https://api.getgo.com/oauth/v2/authorize".into()),
+                        token_url: lookup("GOTO_TOKEN_URL")
+                            .unwrap_or_else(|| "https://api.getgo.com/oauth/v2/token".into()),
+                        api_base: lookup("GOTO_API_BASE")
+                            .unwrap_or_else(|| "https://api.getgo.com/G2M/rest".into())
+                            .trim_end_matches('/')
+                            .to_owned(),
+                    },
+                    user_client: OAuthClientConfig {
+                        client_id,
+                        client_secret,
+                    },
+                    admin_client,
+                    account_key: lookup("GOTO_ACCOUNT_KEY"),
+                }
+            }
+        };
+        let seconds = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            match lookup(name) {
+                None => Ok(Duration::from_secs(default)),
+                Some(v) => v
+                    .parse::<u64>()
+                    .map(Duration::from_secs)
+                    .map_err(|_| problem(name, "must be a whole number of seconds")),
+            }
+        };
+        Ok(Config {
+            addr,
+            public_url,
+            dist_dir: lookup("MEETINGS_DIST")
+                .unwrap_or_else(|| "dist".into())
+                .into(),
+            data_dir: lookup("MEETINGS_DATA_DIR")
+                .unwrap_or_else(|| "data".into())
+                .into(),
+            upstream,
+            organizer_sync_every: seconds("MEETINGS_ORGANIZER_SYNC_SECONDS", 15 * 60)?,
+            session_idle: seconds("MEETINGS_SESSION_IDLE_SECONDS", 8 * 3600)?,
+            session_max: seconds("MEETINGS_SESSION_MAX_SECONDS", 30 * 24 * 3600)?,
+            upstream_timeout: seconds("MEETINGS_UPSTREAM_TIMEOUT_SECONDS", 15)?,
+            goto_requests_per_minute: match lookup("MEETINGS_GOTO_REQUESTS_PER_MINUTE") {
+                None => 100,
+                Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    problem(
+                        "MEETINGS_GOTO_REQUESTS_PER_MINUTE",
+                        "must be a whole number above 0",
+                    )
+                })?,
+            },
+            throttle_max_wait: seconds("MEETINGS_THROTTLE_MAX_WAIT_SECONDS", 10)?,
+            frame_ancestors: match lookup("MEETINGS_FRAME_ANCESTORS") {
+                None => "'self'".into(),
+                Some(v)
+                    if v.chars().all(|c| c.is_ascii_graphic() || c == ' ') && !v.contains(';') =>
+                {
+                    v
+                }
+                Some(_) => return Err(problem(
+                    "MEETINGS_FRAME_ANCESTORS",
+                    "must be a space-separated list of origins, like https://portal.example.com",
+                )),
+            },
+        })
+    }
+
+    /// Loopback on a free port with the embedded sandbox: what tests and benchmarks start.
+    pub fn local_sandbox(data_dir: PathBuf, dist_dir: PathBuf) -> Config {
+        let mut config = Config::from_lookup(|name| match name {
+            "MEETINGS_ADDR" => Some("127.0.0.1:0".into()),
+            _ => None,
+        })
+        .expect("the defaults are valid");
+        config.data_dir = data_dir;
+        config.dist_dir = dist_dir;
+        config
+    }
+
+    pub fn user_redirect_uri(&self) -> String {
+        format!("{}/app/api/auth/serviceAction/callback", self.public_url)
+    }
+
+    pub fn admin_redirect_uri(&self) -> String {
+        format!("{}/admin/api/gwsc/auth/serverContext", self.public_url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_the_embedded_sandbox_on_8080() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert!(matches!(c.upstream, Upstream::EmbeddedSandbox));
+    }
+
+    #[test]
+    fn a_client_id_without_secret_names_the_missing_variable() {
+        let err = config(&[("GOTO_CLIENT_ID", "abc")]).unwrap_err();
+        assert_eq!(err.variable, "GOTO_CLIENT_SECRET");
+    }
+
+    #[test]
+    fn plain_http_is_refused_off_loopback() {
+        let err = config(&[("MEETINGS_PUBLIC_URL", "http://meetings.example.com")]).unwrap_err();
+        assert_eq!(err.variable, "MEETINGS_PUBLIC_URL");
+        assert!(config(&[("MEETINGS_PUBLIC_URL", "https://meetings.example.com")]).is_ok());
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let c = OAuthClientConfig {
+            client_id: "id".into(),
+            client_secret: "s3cr3t".into(),
+        };
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,120 @@
+//! The default upstream when no GoTo client is configured: the sandbox, mounted in this
+//! process under a prefix no app route uses, with two registered clients whose secrets are
+//! made up at each start. The backend talks to it over real HTTP, exactly as to GoTo.
+
+use crate::config::{Config, GoToEndpoints, OAuthClientConfig};
+use crate::organizer_sync;
+use crate::session::random_id;
+use crate::state::AppState;
+use goto_sandbox::{RegisteredClient, Sandbox, SandboxConfig};
+
+pub const PREFIX: &str = "/_sandbox";
+
+pub struct EmbeddedSandbox {
+    pub sandbox: Sandbox,
+    pub endpoints: GoToEndpoints,
+    pub user_client: OAuthClientConfig,
+    pub admin_client: OAuthClientConfig,
+    pub account_key: String,
+}
+
+/// How the backend reaches itself: the bound port on loopback.
+fn internal_base(config: &Config) -> String {
+    format!("http://127.0.0.1:{}{PREFIX}", config.addr.port())
+}
+
+impl EmbeddedSandbox {
+    pub fn new(config: &Config) -> EmbeddedSandbox {
+        // A secret with characters that RFC 6749's form-encoding changes, so every local run
+        // exercises GoTo's raw Basic encoding.
+        let secret = || format!("{}+/=", random_id());
+        let user_client = OAuthClientConfig {
+            client_id: "sandbox-service-action".into(),
+            client_secret: secret(),
+        };
+        let admin_client = OAuthClientConfig {
+            client_id: "sandbox-service".into(),
+            client_secret: secret(),
+        };
+        let sandbox = Sandbox::new(SandboxConfig {
+            clients: vec![
+                RegisteredClient {
+                    client_id: user_client.client_id.clone(),
+                    client_secret: user_client.client_secret.clone(),
+                    redirect_uris: vec![config.user_redirect_uri()],
+                },
+                RegisteredClient {
+                    client_id: admin_client.client_id.clone(),
+                    client_secret: admin_client.client_secret.clone(),
+                    redirect_uris: vec![config.admin_redirect_uri()],
+                },
+            ],
+            ..SandboxConfig::default()
+        });
+        let internal = internal_base(config);
+        EmbeddedSandbox {
+            account_key: sandbox.account_key().to_owned(),
+            sandbox,
+            endpoints: GoToEndpoints {
+                // Browsers go to the public origin; the backend calls itself on loopback.
+                authorize_url: format!("{}{PREFIX}/oauth/v2/authorize", config.public_url),
+                token_url: format!("{internal}/oauth/v2/token"),
+                api_base: format!("{internal}/G2M/rest"),
+            },
+            user_client,
+            admin_client,
+        }
+    }
+}
+
+/// Connects the sandbox's admin as the service account, as an operator would through
+/// `/admin/api/gwsc/auth/connect`, using the sandbox's documented auto-approve switch, then
+/// syncs the organizers. The whole OAuth exchange runs for real.
+pub async fn connect_service_account(state: &AppState) -> Result<(), String> {
+    let sandbox = state.sandbox.as_ref().ok_or("no sandbox mounted")?;
+    let admin = sandbox
+        .organizers()
+        .into_iter()
+        .find(|o| o.admin)
+        .ok_or("the sandbox has no admin")?;
+    let oauth = state.admin_oauth.as_ref().ok_or("no admin client")?;
+    let authorization = oauth.authorize();
+    let public_prefix = format!("{}{PREFIX}", state.config.public_url);
+    let url = format!(
+        "{}&sandbox_approve={}",
+        authorization
+            .url
+            .replacen(&public_prefix, &internal_base(&state.config), 1),
+        url::form_urlencoded::byte_serialize(admin.email.as_bytes()).collect::<String>()
+    );
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let response = http.get(&url).send().await.map_err(|e| e.to_string())?;
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| format!("sandbox did not redirect (status {})", response.status()))?;
+    let back = url::Url::parse(location).map_err(|e| e.to_string())?;
+    let param = |name: &str| {
+        back.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    if param("state").as_deref() != Some(authorization.state.as_str()) {
+        return Err("sandbox echoed a different state".into());
+    }
+    let code = param("code").ok_or("sandbox sent no code")?;
+    let tokens = oauth
+        .exchange_code(code, authorization.pkce_verifier)
+        .await
+        .map_err(|e| e.to_string())?;
+    organizer_sync::accept_admin_tokens(state, tokens)?;
+    let offered = organizer_sync::sync(state)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(offered, "sandbox service account connected");
+    Ok(())
+}

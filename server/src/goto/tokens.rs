@@ -1,0 +1,137 @@
+//! Keeps each person's GoTo access token usable: refreshes only when it has expired or GoTo
+//! refuses it, one refresh at a time per session (GoTo's refresh tokens are single-use, so
+//! two refreshes racing would log the person out), and ends the session on `invalid_grant`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+
+use super::oauth::{OAuthClient, TokenError};
+use super::rest::UpstreamError;
+use crate::error::AppError;
+use crate::store::{GoToTokens, SessionRecord, Store};
+
+/// Refresh a little before the stated expiry so a token does not lapse in flight.
+const EXPIRY_MARGIN_SECONDS: i64 = 30;
+
+pub struct TokenKeeper {
+    store: Arc<Store>,
+    oauth: OAuthClient,
+    session_idle: chrono::Duration,
+    session_max: chrono::Duration,
+    refresh_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl TokenKeeper {
+    pub fn new(
+        store: Arc<Store>,
+        oauth: OAuthClient,
+        session_idle: chrono::Duration,
+        session_max: chrono::Duration,
+    ) -> TokenKeeper {
+        TokenKeeper {
+            store,
+            oauth,
+            session_idle,
+            session_max,
+            refresh_locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn session(&self, session_id: &str) -> Result<Option<SessionRecord>, AppError> {
+        self.store
+            .get_session(session_id, self.session_idle, self.session_max)
+    }
+
+    /// Runs `call` with a valid access token of this session's person.
+    pub async fn with_user_token<T, F, Fut>(&self, session_id: &str, call: F) -> Result<T, AppError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<T, UpstreamError>>,
+    {
+        let record = self.session(session_id)?.ok_or(AppError::NotSignedIn)?;
+        let mut tokens = record.tokens;
+        if tokens.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) <= Utc::now() {
+            tokens = self.refresh(session_id, &tokens.access_token).await?;
+        }
+        match call(tokens.access_token.clone()).await {
+            Err(UpstreamError::InvalidToken) => {
+                let fresh = self.refresh(session_id, &tokens.access_token).await?;
+                call(fresh.access_token).await.map_err(|e| match e {
+                    UpstreamError::InvalidToken => AppError::Reconnect,
+                    other => upstream_to_app(other),
+                })
+            }
+            other => other.map_err(upstream_to_app),
+        }
+    }
+
+    /// Refreshes unless another request already did while this one waited for the lock.
+    async fn refresh(
+        &self,
+        session_id: &str,
+        used_access_token: &str,
+    ) -> Result<GoToTokens, AppError> {
+        let lock = {
+            let mut locks = self.refresh_locks.lock().unwrap_or_else(|p| p.into_inner());
+            locks
+                .entry(crate::store::hash_id(session_id))
+                .or_default()
+                .clone()
+        };
+        let _guard = lock.lock().await;
+        let record = self.session(session_id)?.ok_or(AppError::NotSignedIn)?;
+        let current = &record.tokens;
+        let still_fresh =
+            current.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) > Utc::now();
+        if current.access_token != used_access_token && still_fresh {
+            return Ok(record.tokens);
+        }
+        match self.oauth.refresh(current).await {
+            Ok(tokens) => {
+                self.store.put_session(
+                    session_id,
+                    &SessionRecord {
+                        tokens: tokens.clone(),
+                        created_at: record.created_at,
+                    },
+                )?;
+                Ok(tokens)
+            }
+            Err(TokenError::InvalidGrant) => {
+                tracing::info!(organizer = %current.organizer_key, "refresh token refused; ending the session");
+                self.store.delete_session(session_id)?;
+                Err(AppError::Reconnect)
+            }
+            Err(TokenError::OverBudget(wait)) => Err(AppError::TooManyRequests {
+                retry_after_seconds: wait.as_secs_f64().ceil() as u64,
+            }),
+            Err(TokenError::Refused(detail)) => Err(AppError::Upstream(format!(
+                "token refresh refused: {detail}"
+            ))),
+            Err(TokenError::Unavailable(detail)) => Err(AppError::Upstream(format!(
+                "token refresh failed: {detail}"
+            ))),
+        }
+    }
+}
+
+pub fn upstream_to_app(e: UpstreamError) -> AppError {
+    match e {
+        UpstreamError::InvalidToken => AppError::Reconnect,
+        UpstreamError::NotFound | UpstreamError::Forbidden => AppError::NotFound,
+        UpstreamError::RateLimited => AppError::TooManyRequests {
+            retry_after_seconds: 5,
+        },
+        UpstreamError::OverBudget(wait) => AppError::TooManyRequests {
+            retry_after_seconds: wait.as_secs_f64().ceil() as u64,
+        },
+        UpstreamError::Timeout => AppError::UpstreamTimeout,
+        UpstreamError::Unavailable(detail) => AppError::Upstream(detail),
+        UpstreamError::Rejected { status, body } => {
+            AppError::Upstream(format!("GoTo answered {status}: {body}"))
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Cross-cutting request handling: request ids and language, CSRF, security headers.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use meeting::Lang;
+
+use crate::error::{render, AppError, RequestContext};
+use crate::state::AppState;
+
+/// Gives each request an id and a language, and renders `AppError`s with both.
+pub async fn request_context(mut request: Request, next: Next) -> Response {
+    let lang = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::negotiate)
+        .unwrap_or_default();
+    let request_id = crate::session::random_id()[..16].to_owned();
+    let ctx = RequestContext { lang, request_id };
+    request.extensions_mut().insert(ctx.clone());
+    let mut response = next.run(request).await;
+    if let Some(error) = response.extensions_mut().remove::<Arc<AppError>>() {
+        response = render(&error, &ctx);
+    }
+    if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// Every state-changing call needs `X-CSRF: 1` (a header a cross-site form cannot send and a
+/// cross-site script cannot send without a CORS preflight, which we never grant) and, when the
+/// browser sends an `Origin`, it must be our own.
+pub async fn require_csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe {
+        let headers = request.headers();
+        let has_header = headers.get("x-csrf").is_some_and(|v| v == "1");
+        let origin_ok = match headers.get(header::ORIGIN) {
+            None => true,
+            Some(origin) => origin.as_bytes() == state.config.public_url.as_bytes(),
+        };
+        if !has_header || !origin_ok {
+            return axum::response::IntoResponse::into_response(AppError::Forbidden);
+        }
+    }
+    next.run(request).await
+}
+
+/// API answers are personal: never cached by the browser or a proxy.
+pub async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers
+        .entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("same-origin"));
+    response
+}

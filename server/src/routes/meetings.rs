@@ -1,0 +1,250 @@
+//! `POST /api/meetings` and `GET /api/meetings/{id}`.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use meeting::validation::{escape_subject_for_goto, Field, FieldError, Problem};
+use meeting::{CreateMeeting, Meeting, MeetingId, Organizer};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::goto::rest::{format_goto_time, CreateMeetingBody};
+use crate::json_body::JsonBody;
+use crate::session::CurrentSession;
+use crate::state::AppState;
+use crate::store::{CachedOrganizer, Claim, MeetingExtras};
+
+/// GoTo's own join-link shape, for meetings we did not create ourselves (GoTo's read-back
+/// answer carries no join link).
+fn default_join_url(id: &MeetingId) -> String {
+    format!("https://global.gotomeeting.com/join/{}", id.as_str())
+}
+
+/// How long a request waits for another one holding the same idempotency key.
+const IDEMPOTENCY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `Idempotency-Key`: 1 to 128 characters from `[A-Za-z0-9_-]` (a UUID fits).
+fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .ok_or(AppError::BadRequest(
+            "the Idempotency-Key header is required",
+        ))?;
+    let ok = !key.is_empty()
+        && key.len() <= 128
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| key.to_owned()).ok_or(AppError::BadRequest(
+        "the Idempotency-Key header is malformed",
+    ))
+}
+
+/// A double tap, a retry after a timeout, or two replicas receiving the same request make
+/// one meeting: the first request with a key does the work, the others wait for its answer.
+pub async fn create(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    headers: HeaderMap,
+    JsonBody(form): JsonBody<CreateMeeting>,
+) -> Result<Response, AppError> {
+    let key = idempotency_key(&headers)?;
+    meeting::validate(&form, Utc::now()).map_err(AppError::Validation)?;
+    let user = session.record.tokens.organizer_key.clone();
+    let fingerprint = hex::encode(Sha256::digest(
+        serde_json::to_vec(&form).map_err(AppError::internal)?,
+    ));
+    let started = std::time::Instant::now();
+    loop {
+        match state.store.claim_idempotent(&user, &key, &fingerprint)? {
+            Claim::Claimed => break,
+            Claim::Done { status, body } => return Ok(replay(status, body)),
+            Claim::Mismatch => {
+                return Err(AppError::BadRequest(
+                    "this Idempotency-Key was already used for a different meeting",
+                ))
+            }
+            Claim::InProgress if started.elapsed() > IDEMPOTENCY_WAIT => {
+                return Err(AppError::TooManyRequests {
+                    retry_after_seconds: 2,
+                })
+            }
+            Claim::InProgress => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    match create_at_goto(&state, &session, form).await {
+        Ok(meeting) => {
+            let body = serde_json::to_string(&meeting).map_err(AppError::internal)?;
+            state.store.finish_idempotent(&user, &key, 201, &body)?;
+            Ok((StatusCode::CREATED, Json(meeting)).into_response())
+        }
+        Err(e) => {
+            state.store.release_idempotent(&user, &key)?;
+            Err(e)
+        }
+    }
+}
+
+fn replay(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+async fn create_at_goto(
+    state: &AppState,
+    session: &CurrentSession,
+    form: CreateMeeting,
+) -> Result<Meeting, AppError> {
+    let organizers = state.store.organizers()?;
+    check_coorganizers_offered(
+        &form.coorganizer_keys,
+        &organizers,
+        &session.record.tokens.organizer_key,
+    )?;
+    let password = form.password.clone().filter(|p| !p.is_empty());
+    let body = CreateMeetingBody {
+        subject: escape_subject_for_goto(&form.subject),
+        starttime: format_goto_time(form.starts_at),
+        endtime: format_goto_time(form.ends_at),
+        passwordrequired: password.is_some(),
+        // Phone and computer audio: what GoTo's own scheduler offers by default.
+        conferencecallinfo: "Hybrid".into(),
+        timezonekey: String::new(),
+        meetingtype: "scheduled".into(),
+        coorganizer_keys: form.coorganizer_keys.clone(),
+    };
+    let created = state
+        .keeper
+        .with_user_token(&session.id, |token| {
+            let api = state.api.clone();
+            let body = body.clone();
+            async move { api.create_meeting(&token, &body).await }
+        })
+        .await?;
+    let id = created
+        .id()
+        .ok_or_else(|| AppError::Upstream("GoTo returned a meeting without a usable id".into()))?;
+    let organizer_key = &session.record.tokens.organizer_key;
+    state.store.put_meeting_extras(
+        id.as_str(),
+        organizer_key,
+        &MeetingExtras {
+            join_url: created.join_url.clone(),
+            password: password.clone(),
+        },
+    )?;
+    Ok(Meeting {
+        id: id.as_str().to_owned(),
+        subject: form.subject.trim().to_owned(),
+        // GoTo keeps whole seconds; answer with what it will give back when read.
+        starts_at: whole_seconds(form.starts_at),
+        ends_at: whole_seconds(form.ends_at),
+        join_url: created.join_url,
+        conference_call_info: created.conference_call_info,
+        password_required: password.is_some(),
+        password,
+        coorganizers: named(&form.coorganizer_keys, &organizers),
+    })
+}
+
+fn whole_seconds(t: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    t - chrono::Duration::nanoseconds(t.timestamp_subsec_nanos().into())
+}
+
+/// Co-organizers must be active GoToMeeting organizers of the account, and not oneself.
+/// Checked against the synced copy when there is one; GoTo checks again either way.
+fn check_coorganizers_offered(
+    keys: &[String],
+    organizers: &[CachedOrganizer],
+    me: &str,
+) -> Result<(), AppError> {
+    if organizers.is_empty() {
+        return Ok(());
+    }
+    let offered = |key: &String| {
+        key != me
+            && organizers
+                .iter()
+                .any(|o| &o.key == key && o.active && o.has_g2m)
+    };
+    if keys.iter().all(offered) {
+        Ok(())
+    } else {
+        Err(AppError::Validation(vec![FieldError {
+            field: Field::Coorganizers,
+            problem: Problem::UnknownOrganizer,
+        }]))
+    }
+}
+
+fn named(keys: &[String], organizers: &[CachedOrganizer]) -> Vec<Organizer> {
+    keys.iter()
+        .map(|key| match organizers.iter().find(|o| &o.key == key) {
+            Some(o) => Organizer {
+                key: key.clone(),
+                name: format!("{} {}", o.first_name, o.last_name)
+                    .trim()
+                    .to_owned(),
+                email: o.email.clone(),
+            },
+            None => Organizer {
+                key: key.clone(),
+                name: key.clone(),
+                email: String::new(),
+            },
+        })
+        .collect()
+}
+
+/// Meetings of another person or account are "not found", exactly like unknown ones.
+pub async fn get(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(raw_id): Path<String>,
+) -> Result<Json<Meeting>, AppError> {
+    let id = MeetingId::parse(&raw_id).ok_or(AppError::NotFound)?;
+    let info = state
+        .keeper
+        .with_user_token(&session.id, |token| {
+            let api = state.api.clone();
+            let id = id.clone();
+            async move { api.get_meeting(&token, &id).await }
+        })
+        .await?;
+    let organizer_key = &session.record.tokens.organizer_key;
+    let extras = state.store.meeting_extras(id.as_str(), organizer_key)?;
+    let (starts_at, ends_at) = info
+        .starts_at()
+        .zip(info.ends_at())
+        .ok_or_else(|| AppError::Upstream("GoTo returned unreadable meeting times".into()))?;
+    let organizers = state.store.organizers()?;
+    Ok(Json(Meeting {
+        subject: unescape_subject(&info.subject),
+        starts_at,
+        ends_at,
+        join_url: extras
+            .as_ref()
+            .map(|e| e.join_url.clone())
+            .unwrap_or_else(|| default_join_url(&id)),
+        conference_call_info: info.conference_call_info.clone(),
+        password_required: info.password_required,
+        password: extras.and_then(|e| e.password),
+        coorganizers: named(&info.coorganizer_keys(), &organizers),
+        id: id.as_str().to_owned(),
+    }))
+}
+
+/// Subjects come back as they were sent, with `<` and `>` escaped.
+fn unescape_subject(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">")
+}

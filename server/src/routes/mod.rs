@@ -1,0 +1,8 @@
+//! The HTTP surface: one small module per concern, assembled in `crate::app`.
+
+pub mod admin_connection;
+pub mod health;
+pub mod meetings;
+pub mod organizers;
+pub mod session;
+pub mod user_auth;

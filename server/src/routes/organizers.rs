@@ -1,0 +1,45 @@
+//! `GET /api/organizers?q=&limit=`: co-organizer search over the synced copy, so it works
+//! even while GoTo is down. Only active organizers holding GoToMeeting are offered, and never
+//! the person asking.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use meeting::Organizer;
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::organizer_sync::matches_query;
+use crate::session::CurrentSession;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    limit: Option<usize>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Vec<Organizer>>, AppError> {
+    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    let q = query.q.unwrap_or_default();
+    let me = &session.record.tokens.organizer_key;
+    let found = state
+        .store
+        .organizers()?
+        .into_iter()
+        .filter(|o| o.active && o.has_g2m && &o.key != me)
+        .filter(|o| matches_query(o, &q))
+        .take(limit)
+        .map(|o| Organizer {
+            name: format!("{} {}", o.first_name, o.last_name)
+                .trim()
+                .to_owned(),
+            key: o.key,
+            email: o.email,
+        })
+        .collect();
+    Ok(Json(found))
+}

@@ -1,0 +1,233 @@
+//! Signing a person in with GoTo ("service action" client) and out again.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use base64::Engine;
+use chrono::Utc;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::AppError;
+use crate::goto::oauth::TokenError;
+use crate::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
+use crate::state::AppState;
+use crate::store::{LoginTransaction, SessionRecord};
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    return_to: Option<String>,
+    /// Set by the app inside a portal's iframe, which signs in through a popup because GoTo's
+    /// sign-in page refuses to be framed. The callback then tells the opener and closes.
+    #[serde(default)]
+    popup: Option<String>,
+}
+
+/// Only a path on this origin: `/x`, never `//host`, `/\host` or `scheme:`. Anything else
+/// becomes `/`, so the login can never be used as an open redirect.
+pub fn local_path(raw: Option<&str>) -> String {
+    let Some(raw) = raw else {
+        return "/".into();
+    };
+    let safe = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
+        && !raw.chars().any(|c| c.is_control() || c == '\\')
+        && raw.len() <= 2048;
+    if safe {
+        raw.to_owned()
+    } else {
+        "/".into()
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, AppError> {
+    let popup = query.popup.as_deref() == Some("1");
+    start_login(
+        &state,
+        jar,
+        local_path(query.return_to.as_deref()),
+        false,
+        popup,
+    )
+}
+
+pub fn start_login(
+    state: &AppState,
+    jar: CookieJar,
+    return_to: String,
+    admin: bool,
+    popup: bool,
+) -> Result<Response, AppError> {
+    let oauth = if admin {
+        state.admin_oauth.as_ref().ok_or(AppError::NotFound)?
+    } else {
+        &state.user_oauth
+    };
+    let authorization = oauth.authorize();
+    let login_id = session::random_id();
+    state.store.put_login(
+        &login_id,
+        &LoginTransaction {
+            state: authorization.state,
+            pkce_verifier: authorization.pkce_verifier,
+            return_to,
+            popup,
+            admin,
+            created_at: Utc::now(),
+        },
+    )?;
+    let jar = jar.add(session::login_cookie(login_id));
+    Ok((jar, Redirect::to(&authorization.url)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// The login transaction this callback belongs to, checked and consumed.
+pub fn take_checked_login(
+    state: &AppState,
+    jar: &CookieJar,
+    returned_state: Option<&str>,
+    admin: bool,
+) -> Result<LoginTransaction, AppError> {
+    let login_id = jar
+        .get(LOGIN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .ok_or(AppError::BadRequest("no login in progress"))?;
+    let login = state
+        .store
+        .take_login(&login_id)?
+        .ok_or(AppError::BadRequest("login expired or already used"))?;
+    let returned = returned_state.unwrap_or("");
+    let matches: bool = login.state.as_bytes().ct_eq(returned.as_bytes()).into();
+    if !matches || login.admin != admin {
+        return Err(AppError::BadRequest("state does not match"));
+    }
+    Ok(login)
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(query): Query<CallbackQuery>,
+) -> Result<Response, AppError> {
+    let login = take_checked_login(&state, &jar, query.state.as_deref(), false)?;
+    let jar = jar.remove(session::removal(LOGIN_COOKIE));
+    if let Some(error) = query.error {
+        // The person said no (or GoTo failed): back to the app, still signed out.
+        tracing::info!(%error, "sign-in not completed");
+        return Ok(no_referrer(finish(&state, jar, &login, false)));
+    }
+    let code = query.code.ok_or(AppError::BadRequest("no code"))?;
+    let tokens = state
+        .user_oauth
+        .exchange_code(code, login.pkce_verifier.clone())
+        .await
+        .map_err(|e| match e {
+            TokenError::InvalidGrant => AppError::BadRequest("the sign-in code was refused"),
+            other => AppError::Upstream(other.to_string()),
+        })?;
+    // A fresh id at every sign-in: an id planted before login is worth nothing after it.
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        state.store.delete_session(old.value())?;
+    }
+    let session_id = session::random_id();
+    state.store.put_session(
+        &session_id,
+        &SessionRecord {
+            tokens,
+            created_at: Utc::now(),
+        },
+    )?;
+    let jar = jar.add(session::session_cookie(
+        session_id,
+        state.config.session_max,
+    ));
+    Ok(no_referrer(finish(&state, jar, &login, true)))
+}
+
+/// Back to the app: a redirect to the local return path, or in the popup variant a page that
+/// tells the opener (by `postMessage` to our exact origin, never `*`) and closes itself.
+fn finish(state: &AppState, jar: CookieJar, login: &LoginTransaction, signed_in: bool) -> Response {
+    if !login.popup {
+        return (jar, Redirect::to(&login.return_to)).into_response();
+    }
+    let origin = serde_json::to_string(&state.config.public_url).expect("a string serialises");
+    let script = format!(
+        "if (window.opener) {{ window.opener.postMessage({{ type: \"meetings-sign-in\", signedIn: {signed_in} }}, {origin}); window.close(); }} else {{ window.location.replace(\"/\"); }}"
+    );
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    let (title, text) = if signed_in {
+        (
+            "Connected",
+            "GoToMeeting is connected. You can close this window.",
+        )
+    } else {
+        (
+            "Not connected",
+            "GoToMeeting was not connected. You can close this window.",
+        )
+    };
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><body style=\"font-family:system-ui;margin:2rem\"><p>{text}</p><script>{script}</script></body></html>"
+    );
+    let mut response = (jar, Html(page)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&format!(
+            "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        ))
+        .expect("ASCII policy"),
+    );
+    response
+}
+
+/// The callback URL carries the code: make sure it never leaks through a Referer.
+pub fn no_referrer(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
+    if let Some(id) = jar.get(SESSION_COOKIE) {
+        state.store.delete_session(id.value())?;
+    }
+    let jar = jar.remove(session::removal(SESSION_COOKIE));
+    Ok((jar, StatusCode::NO_CONTENT).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(local_path(Some("/meetings/1?x=2")), "/meetings/1?x=2");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "javascript:alert(1)",
+            "/a\\b",
+            "/\n",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}

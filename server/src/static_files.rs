@@ -1,0 +1,136 @@
+//! Serves the built app: hashed files cached forever, `index.html` revalidated every time,
+//! precompressed brotli/gzip when the build has them, and the SPA fallback so deep links
+//! such as `/meetings/123` load the app.
+
+use std::path::Path;
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The app's Content-Security-Policy. trunk's `index.html` starts the wasm with an inline
+/// module script; rather than allowing inline scripts, its exact hash is allowed, computed
+/// from the built file at start. `frame-ancestors` names the portals that may embed the app.
+pub fn content_security_policy(dist: &Path, frame_ancestors: &str) -> String {
+    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let hashes: String = inline_scripts(&html)
+        .into_iter()
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+/// The bodies of `<script>` elements without a `src`.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let after_open = &rest[open..];
+        let Some(tag_end) = after_open.find('>') else {
+            break;
+        };
+        let tag = &after_open[..tag_end];
+        let body_start = &after_open[tag_end + 1..];
+        let Some(close) = body_start.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            out.push(&body_start[..close]);
+        }
+        rest = &body_start[close..];
+    }
+    out
+}
+
+pub fn router(dist: &Path, csp: String) -> Router {
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(index);
+    let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
+    Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn(cache_headers))
+        .layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| {
+                let csp = csp.clone();
+                async move {
+                    let mut response = next.run(request).await;
+                    let is_html = response
+                        .headers()
+                        .get(header::CONTENT_TYPE)
+                        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+                    if is_html {
+                        response
+                            .headers_mut()
+                            .insert(header::CONTENT_SECURITY_POLICY, csp);
+                    }
+                    response
+                }
+            },
+        ))
+}
+
+/// trunk names built files `name-<16 hex>.ext`; those never change, so they are immutable.
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit('-')
+        .next()
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let hashed = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if hashed && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn only_inline_scripts_are_hashed() {
+        let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
+        assert_eq!(super::inline_scripts(html), vec!["init()"]);
+    }
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(is_hashed("/meetings-app-3f2a9c0d1e4b5a6c_bg.wasm"));
+        assert!(is_hashed("/meetings-app-3f2a9c0d1e4b5a6c.js"));
+        assert!(is_hashed("/main-0123456789abcdef.css"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/meetings/123"));
+        assert!(!is_hashed("/favicon.svg"));
+    }
+}

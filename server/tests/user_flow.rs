@@ -1,0 +1,315 @@
+//! The OAuth dance and a meeting, over real HTTP against the embedded sandbox.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{location, start, Client};
+use serde_json::{json, Value};
+
+fn meeting_body(subject: &str, coorganizers: &[String]) -> Value {
+    let start = Utc::now() + Duration::hours(2);
+    json!({
+        "subject": subject,
+        "starts_at": start,
+        "ends_at": start + Duration::minutes(30),
+        "password": "s3cret-pass",
+        "coorganizer_keys": coorganizers,
+    })
+}
+
+#[tokio::test]
+async fn signing_in_then_scheduling_a_meeting_and_reading_it_back() {
+    let server = start().await;
+    let me = server.organizer(0);
+    let colleague = server.organizer(1);
+    let client = Client::new(&server.base);
+
+    let session: Value = client.get("/api/session").await.json().await.unwrap();
+    assert_eq!(session["user"], Value::Null);
+
+    let back = client.sign_in(&me.email, "/meetings/new?x=1").await;
+    assert_eq!(back.status(), 303);
+    assert_eq!(location(&back), "/meetings/new?x=1");
+    assert_eq!(back.headers()["referrer-policy"], "no-referrer");
+    assert!(client.cookie("__Host-meetings-session").is_some());
+    assert!(
+        client.cookie("__Host-meetings-login").is_none(),
+        "login cookie cleared"
+    );
+
+    let session: Value = client.get("/api/session").await.json().await.unwrap();
+    assert_eq!(session["user"]["email"], me.email.as_str());
+    assert_eq!(session["user"]["organizer_key"], me.organizer_key.as_str());
+    assert!(
+        !session.to_string().contains("token"),
+        "no token reaches the browser"
+    );
+
+    let found: Vec<Value> = client
+        .get(&format!(
+            "/api/organizers?q={}",
+            common::urlencode(&colleague.last_name)
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(found
+        .iter()
+        .any(|o| o["key"] == colleague.organizer_key.as_str()));
+    assert!(
+        found.iter().all(|o| o["key"] != me.organizer_key.as_str()),
+        "never oneself"
+    );
+
+    let created = client
+        .post_json(
+            "/api/meetings",
+            &meeting_body(
+                "Revisión <trimestral>",
+                std::slice::from_ref(&colleague.organizer_key),
+            ),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert!(id.bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(created["subject"], "Revisión <trimestral>");
+    assert_eq!(created["password"], "s3cret-pass");
+
+    let details: Value = client
+        .get(&format!("/api/meetings/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(details["subject"], "Revisión <trimestral>");
+    assert_eq!(details["password_required"], true);
+    assert_eq!(details["password"], "s3cret-pass");
+    assert_eq!(details["join_url"], created["join_url"]);
+    assert_eq!(
+        details["coorganizers"][0]["key"],
+        colleague.organizer_key.as_str()
+    );
+    assert_eq!(details["starts_at"], created["starts_at"]);
+
+    let sandbox_meetings = server.sandbox().meetings();
+    assert_eq!(
+        sandbox_meetings.len(),
+        1,
+        "exactly one meeting reached GoTo"
+    );
+}
+
+#[tokio::test]
+async fn anonymous_api_calls_get_401_json_not_a_redirect() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    for path in ["/api/organizers", "/api/meetings/123"] {
+        let response = client.get(path).await;
+        assert_eq!(response.status(), 401, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "not_signed_in");
+    }
+}
+
+#[tokio::test]
+async fn state_changing_calls_need_the_csrf_header_and_our_origin() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let body = meeting_body("No header", &[]);
+    let without = client
+        .request(reqwest::Method::POST, "/api/meetings", |b| b.json(&body))
+        .await;
+    assert_eq!(without.status(), 403);
+    let foreign = client
+        .request(reqwest::Method::POST, "/api/meetings", |b| {
+            b.header("x-csrf", "1")
+                .header("origin", "https://evil.example")
+                .json(&body)
+        })
+        .await;
+    assert_eq!(foreign.status(), 403);
+    assert!(server.sandbox().meetings().is_empty());
+}
+
+#[tokio::test]
+async fn a_replayed_callback_is_refused() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    let login = client.get("/app/api/auth/serviceAction/login").await;
+    let consent = client
+        .get(&format!(
+            "{}&sandbox_approve={}",
+            location(&login),
+            common::urlencode(&server.organizer(0).email)
+        ))
+        .await;
+    let callback = location(&consent);
+    let login_cookie = client.cookie("__Host-meetings-login").unwrap();
+    assert_eq!(client.get(&callback).await.status(), 303);
+    client.set_cookie("__Host-meetings-login", &login_cookie);
+    let replay = client.get(&callback).await;
+    assert_eq!(replay.status(), 400);
+}
+
+#[tokio::test]
+async fn a_foreign_return_url_goes_home_instead() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    let back = client
+        .sign_in(&server.organizer(0).email, "//evil.example/steal")
+        .await;
+    assert_eq!(location(&back), "/");
+}
+
+#[tokio::test]
+async fn invalid_input_gets_per_field_messages_in_the_persons_language() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let mut body = meeting_body(&"x".repeat(101), &[]);
+    body["password"] = json!("abc");
+    let response = client
+        .request(reqwest::Method::POST, "/api/meetings", |b| {
+            b.header("x-csrf", "1")
+                .header("idempotency-key", "k-422")
+                .header("accept-language", "es-ES,es;q=0.9")
+                .json(&body)
+        })
+        .await;
+    assert_eq!(response.status(), 422);
+    let error: Value = response.json().await.unwrap();
+    let fields: Vec<&str> = error["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["subject", "password"]);
+    assert!(error["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("como máximo 100"));
+    assert!(error["request_id"].is_string());
+    assert!(server.sandbox().meetings().is_empty());
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let stolen = client.cookie("__Host-meetings-session").unwrap();
+    let out = client
+        .request(reqwest::Method::POST, "/api/logout", |b| {
+            b.header("x-csrf", "1")
+        })
+        .await;
+    assert_eq!(out.status(), 204);
+    let replayed = Client::new(&server.base);
+    replayed.set_cookie("__Host-meetings-session", &stolen);
+    let session: Value = replayed.get("/api/session").await.json().await.unwrap();
+    assert_eq!(session["user"], Value::Null);
+}
+
+#[tokio::test]
+async fn unknown_or_malformed_meeting_ids_are_not_found() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    for id in ["999999999", "12ab", "..%2F..%2Forganizers"] {
+        let response = client.get(&format!("/api/meetings/{id}")).await;
+        assert_eq!(response.status(), 404, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_makes_one_meeting_sequentially_and_concurrently() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let body = meeting_body("Double tap", &[]);
+
+    let first = client
+        .post_json_with_key("/api/meetings", &body, "same-key")
+        .await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = client
+        .post_json_with_key("/api/meetings", &body, "same-key")
+        .await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first["id"], again["id"]);
+    assert_eq!(server.sandbox().meetings().len(), 1);
+
+    let concurrent_body = meeting_body("Concurrent double tap", &[]);
+    let (a, b) = tokio::join!(
+        client.post_json_with_key("/api/meetings", &concurrent_body, "racing-key"),
+        client.post_json_with_key("/api/meetings", &concurrent_body, "racing-key"),
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(server.sandbox().meetings().len(), 2, "one meeting per key");
+
+    let different = client
+        .post_json_with_key("/api/meetings", &meeting_body("Other", &[]), "same-key")
+        .await;
+    assert_eq!(
+        different.status(),
+        400,
+        "a key reused for other content is refused"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_idempotency_key_is_a_clear_400() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let body = meeting_body("No key", &[]);
+    let response = client
+        .request(reqwest::Method::POST, "/api/meetings", |b| {
+            b.header("x-csrf", "1").json(&body)
+        })
+        .await;
+    assert_eq!(response.status(), 400);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["error"], "bad_request");
+    assert!(server.sandbox().meetings().is_empty());
+}
+
+#[tokio::test]
+async fn the_popup_variant_tells_only_our_own_origin_and_closes() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    let login = client
+        .get("/app/api/auth/serviceAction/login?return_to=/&popup=1")
+        .await;
+    let consent = client
+        .get(&format!(
+            "{}&sandbox_approve={}",
+            location(&login),
+            common::urlencode(&server.organizer(0).email)
+        ))
+        .await;
+    let page = client.get(&location(&consent)).await;
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'sha256-"), "{csp}");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("\"{}\"", server.base)),
+        "exact origin: {html}"
+    );
+    assert!(!html.contains("\"*\""));
+    assert!(client.cookie("__Host-meetings-session").is_some());
+}

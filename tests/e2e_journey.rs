@@ -1,0 +1,103 @@
+//! The walking skeleton's whole journey in a real browser at phone size: signed out →
+//! Connect GoToMeeting → the sandbox's consent page → Create meeting → New meeting →
+//! Meeting details, against the real backend and the release build.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use support::{open_browser, start_backend, start_driver, PHONE};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    let browser = open_browser(&driver, PHONE, "en-US").await;
+    let colleague = backend
+        .sandbox()
+        .organizers()
+        .into_iter()
+        .filter(|o| {
+            !o.admin && o.account_key == backend.sandbox().account_key() && o.is_active_g2m()
+        })
+        .nth(1)
+        .unwrap();
+
+    browser
+        .client
+        .goto(&format!("{}/", backend.base))
+        .await
+        .unwrap();
+    let connect = browser.wait_for("a#connect").await;
+    browser.screenshot("signed-out-phone").await;
+    connect.click().await.unwrap();
+
+    // The sandbox's consent page: the first organizer, Allow.
+    browser.wait_for("#allow").await;
+    browser.screenshot("sandbox-consent-phone").await;
+    browser
+        .client
+        .find(Locator::Css("#allow"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    browser.wait_for("form#create-meeting").await;
+    let subject = "Planificación del trimestre";
+    browser.set_value("#subject", subject).await;
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    browser.set_value("#date", &tomorrow).await;
+    browser.set_value("#start", "10:00").await;
+    browser.set_value("#end", "10:45").await;
+    browser.set_value("#password", "clave-segura").await;
+    browser
+        .set_value("#coorganizer-search", &colleague.last_name)
+        .await;
+    browser
+        .wait_for(&format!(
+            "input[name=coorganizer][value='{}']",
+            colleague.organizer_key
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.screenshot("create-meeting-phone").await;
+    browser
+        .client
+        .find(Locator::Css("#create"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let title = browser.wait_for_text("#created-title", subject).await;
+    assert!(title.contains(subject));
+    browser.screenshot("new-meeting-phone").await;
+    browser
+        .wait_for("#view-details")
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    browser.wait_for_text("#meeting-subject", subject).await;
+    let id_text = browser.wait_for("#meeting-id").await.text().await.unwrap();
+    let digits: String = id_text.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        id_text.contains('-') && digits.len() >= 9,
+        "grouped id, got {id_text:?}"
+    );
+    browser.screenshot("meeting-details-phone").await;
+
+    let meetings = backend.sandbox().meetings();
+    assert_eq!(meetings.len(), 1, "one meeting reached GoTo");
+    assert_eq!(meetings[0].subject, subject);
+    browser.close().await;
+}

@@ -1,0 +1,229 @@
+//! Browser-test harness: the real backend with its embedded sandbox serving the release
+//! build, Debian's chromedriver, and a fresh headless Chromium per test.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use meetings_server::config::Config;
+use meetings_server::Running;
+
+pub const PHONE: (u32, u32) = (390, 844);
+pub const DESKTOP: (u32, u32) = (1280, 800);
+
+/// The release build the browser tests load. `cargo xtask test` builds it and sets this.
+pub fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("MEETINGS_E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no built app in {}: run the browser tests through `cargo xtask test`, which builds it",
+        dist.display()
+    );
+    dist
+}
+
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let path = std::env::temp_dir().join(format!("e2e-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub struct Backend {
+    pub running: Running,
+    pub base: String,
+    _data: TempDir,
+}
+
+pub async fn start_backend() -> Backend {
+    let data = TempDir::new("data");
+    let config = Config::local_sandbox(data.0.clone(), dist_dir());
+    let running = meetings_server::start(config)
+        .await
+        .expect("backend starts");
+    Backend {
+        base: format!("http://{}", running.addr),
+        running,
+        _data: data,
+    }
+}
+
+impl Backend {
+    pub fn sandbox(&self) -> &goto_sandbox::Sandbox {
+        self.running.state.sandbox.as_ref().unwrap()
+    }
+}
+
+/// chromedriver on a free port, stopped when dropped.
+pub struct Driver {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub async fn start_driver(time_zone: &str) -> Driver {
+    let program = std::env::var("CHROMEDRIVER")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&program)
+        .arg(format!("--port={port}"))
+        // The browser inherits the zone, so wall-clock conversions are reproducible.
+        .env("TZ", time_zone)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {program}: {e} (cargo xtask test installs it)"));
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Driver { child, url };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+pub struct Browser {
+    pub client: Client,
+    _profile: TempDir,
+}
+
+pub async fn open_browser(driver: &Driver, (width, height): (u32, u32), lang: &str) -> Browser {
+    let profile = TempDir::new("chrome");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage",
+                format!("--user-data-dir={}", profile.0.display()),
+                format!("--window-size={width},{height}"),
+                format!("--lang={lang}"),
+            ],
+            "prefs": { "intl.accept_languages": lang },
+        }),
+    );
+    let client = ClientBuilder::rustls()
+        .expect("rustls client")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session");
+    Browser {
+        client,
+        _profile: profile,
+    }
+}
+
+impl Browser {
+    /// Waits for an element, failing with the page's text so a broken page explains itself.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => {
+                let url = self
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
+                let text = match self.client.find(Locator::Css("body")).await {
+                    Ok(body) => body.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                panic!("waiting for {css} at {url}: {e}\npage text:\n{text}");
+            }
+        }
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("{css} never contained {needle:?}; last text: {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Sets an input's value the way a person's picker would, firing `input` and `change`
+    /// (typing into date and time inputs depends on the browser's locale).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 el.focus();
+                 el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));
+                 el.dispatchEvent(new Event('change', { bubbles: true }));
+                 el.blur();",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .expect("set value");
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

@@ -1,0 +1,138 @@
+//! Builds the app with trunk (release, offline), precompresses it for the backend to serve,
+//! and measures what a first visit transfers against the budget.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cmd;
+use crate::tools::BuildTools;
+
+/// First-load transfer budget (HTML + CSS + JS + wasm, brotli), from issue 5.
+pub const BUDGET_BYTES: u64 = 120 * 1024;
+
+const COMPRESSIBLE: &[&str] = &[
+    "html",
+    "js",
+    "wasm",
+    "css",
+    "svg",
+    "json",
+    "txt",
+    "webmanifest",
+];
+
+pub fn build(root: &Path, tools: &BuildTools) -> Result<(), String> {
+    cmd::run(
+        Command::new(cmd::cargo_home().join("bin/trunk"))
+            .current_dir(root)
+            .args(["build", "--release", "--offline"])
+            .env("PATH", cmd::path_with(&tools.path))
+            // trunk must never try GitHub; with these set it fails loudly instead.
+            .env("TRUNK_BUILD_OFFLINE", "true"),
+    )?;
+    precompress(&root.join("dist"))?;
+    report_size(root)?;
+    Ok(())
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn brotli_bytes(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(data).expect("in-memory write");
+    }
+    out
+}
+
+fn gzip_bytes(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).expect("in-memory write");
+    encoder.finish().expect("in-memory write")
+}
+
+/// Writes `file.br` and `file.gz` beside each text or wasm file, for `ServeDir`'s
+/// precompressed mode: compressing once at build time beats compressing every response.
+fn precompress(dist: &Path) -> Result<(), String> {
+    for path in files(dist) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !COMPRESSIBLE.contains(&ext) {
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (suffix, compressed) in [("br", brotli_bytes(&data)), ("gz", gzip_bytes(&data))] {
+            let target = PathBuf::from(format!("{}.{suffix}", path.display()));
+            std::fs::write(&target, compressed)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The files a first visit loads: index.html and what it links with `href`/`src`
+/// (trunk writes both the preload links and the module script).
+fn first_load_files(dist: &Path) -> Result<Vec<PathBuf>, String> {
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index)
+        .map_err(|_| format!("{} is missing: build the app first", index.display()))?;
+    let mut found = vec![index];
+    for path in files(dist) {
+        let name = path
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ["js", "wasm", "css"].contains(&ext) && html.contains(&format!("/{name}")) {
+            found.push(path);
+        }
+    }
+    Ok(found)
+}
+
+/// Prints each first-load file's size (raw and brotli) and fails above the budget.
+pub fn report_size(root: &Path) -> Result<u64, String> {
+    let dist = root.join("dist");
+    let mut total = 0;
+    println!("xtask: first-load transfer (brotli -q 11)");
+    for path in first_load_files(&dist)? {
+        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let compressed = brotli_bytes(&data).len() as u64;
+        total += compressed;
+        println!(
+            "  {:<48} {:>9} B raw {:>8} B brotli",
+            path.file_name().unwrap_or_default().to_string_lossy(),
+            data.len(),
+            compressed
+        );
+    }
+    println!(
+        "  {:<48} {:>28} B brotli ({:.1} KB of the {} KB budget)",
+        "total",
+        total,
+        total as f64 / 1024.0,
+        BUDGET_BYTES / 1024
+    );
+    if total > BUDGET_BYTES {
+        return Err(format!(
+            "the app's first load is {total} B brotli, over the {BUDGET_BYTES} B budget"
+        ));
+    }
+    Ok(total)
+}

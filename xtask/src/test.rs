@@ -1,0 +1,84 @@
+//! `cargo xtask test`: every check, in the order a failure is cheapest to find.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::Stdio;
+
+use crate::{app_build, cmd, tools};
+
+pub fn run_all(root: &Path) -> Result<(), String> {
+    let build_tools = tools::ensure_build_tools(root)?;
+    tools::ensure_browser()?;
+    cmd::run(cmd::cargo(root).args(["fmt", "--all", "--", "--check"]))?;
+    cmd::run(cmd::cargo(root).args([
+        "clippy",
+        "--locked",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    cmd::run(cmd::cargo(root).args([
+        "clippy",
+        "--locked",
+        "-p",
+        "meetings-app",
+        "-p",
+        "meeting",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    // The browser tests load this release build, so a broken optimiser cannot pass unnoticed.
+    app_build::build(root, &build_tools)?;
+    cargo_test(root)
+}
+
+/// Runs the whole workspace's tests, streaming cargo's output, and ends with one line that
+/// adds up every test binary's result.
+fn cargo_test(root: &Path) -> Result<(), String> {
+    let mut command = cmd::cargo(root);
+    command
+        .args(["test", "--locked", "--workspace", "--no-fail-fast"])
+        .env("MEETINGS_E2E_DIST", root.join("dist"))
+        .env(
+            "CHROMEDRIVER",
+            tools::which("chromedriver").unwrap_or_default(),
+        )
+        .stdout(Stdio::piped());
+    println!("xtask: $ {}", cmd::describe(&command));
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    let stdout = child.stdout.take().expect("piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        if let Some(rest) = line.trim().strip_prefix("test result: ") {
+            for part in rest.split(['.', ';']) {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                    let n: u64 = n.parse().unwrap_or(0);
+                    match what {
+                        "passed" => passed += n,
+                        "failed" => failed += n,
+                        "ignored" => ignored += n,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    println!("\n{passed} passed, {failed} failed, {ignored} skipped");
+    if status.success() && failed == 0 {
+        Ok(())
+    } else {
+        Err("tests failed".into())
+    }
+}

@@ -1,0 +1,151 @@
+//! Installs, only when missing, every tool the build and the tests need, from the package
+//! registries only (crates.io, npm, Debian). trunk would otherwise download wasm-bindgen and
+//! wasm-opt from GitHub, which these machines cannot reach, so each is put on its PATH at the
+//! exact version it asks for.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cmd;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen 132 from npm: Debian's binaryen 108 produces a wasm that crashes at start-up
+/// (`WebAssembly.Table.set(): Argument 1 is invalid`), measured on these machines.
+pub const BINARYEN_VERSION: &str = "132";
+
+/// Where the build tools live; `path` goes in front of PATH for trunk.
+pub struct BuildTools {
+    pub path: Vec<PathBuf>,
+}
+
+pub fn ensure_build_tools(root: &Path) -> Result<BuildTools, String> {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen(root)?;
+    let binaryen_bin = ensure_wasm_opt(root)?;
+    Ok(BuildTools {
+        path: vec![binaryen_bin, cmd::cargo_home().join("bin")],
+    })
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = cmd::output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    cmd::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn version_of(program: &Path) -> String {
+    cmd::output(Command::new(program).arg("--version")).unwrap_or_default()
+}
+
+fn ensure_trunk() -> Result<(), String> {
+    let trunk = cmd::cargo_home().join("bin/trunk");
+    if version_of(&trunk).contains(TRUNK_VERSION) {
+        return Ok(());
+    }
+    println!("xtask: installing trunk {TRUNK_VERSION} (a few minutes, once)");
+    // --locked: trunk 0.21.14 with today's newest dependencies does not compile
+    // (lightningcss alpha versus cssparser), measured here.
+    cmd::run(Command::new("cargo").args(["install", &format!("trunk@{TRUNK_VERSION}"), "--locked"]))
+}
+
+/// The exact `wasm-bindgen` version in Cargo.lock: the CLI must match it to the digit.
+pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String, String> {
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
+                return Ok(version.trim_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+fn ensure_wasm_bindgen(root: &Path) -> Result<(), String> {
+    let version = locked_wasm_bindgen_version(root)?;
+    let bin = cmd::cargo_home().join("bin/wasm-bindgen");
+    if version_of(&bin).split_whitespace().any(|w| w == version) {
+        return Ok(());
+    }
+    println!("xtask: installing wasm-bindgen-cli {version} (a few minutes, once)");
+    // Not --locked: its lockfile names a webpki-roots version the registry no longer serves.
+    cmd::run(Command::new("cargo").args([
+        "install",
+        &format!("wasm-bindgen-cli@{version}"),
+        "--force",
+    ]))
+}
+
+fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join(".tools/binaryen");
+    let bin = dir.join("node_modules/.bin");
+    if version_of(&bin.join("wasm-opt")).contains(&format!("version {BINARYEN_VERSION}")) {
+        return Ok(bin);
+    }
+    ensure_debian_packages(&[("npm", "npm"), ("node", "nodejs")])?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    cmd::run(Command::new("npm").current_dir(&dir).args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--no-save",
+        &format!("binaryen@{BINARYEN_VERSION}"),
+    ]))?;
+    Ok(bin)
+}
+
+/// Debian's Chromium and its driver, for the browser tests.
+pub fn ensure_browser() -> Result<(), String> {
+    ensure_debian_packages(&[
+        ("chromium", "chromium"),
+        ("chromedriver", "chromium-driver"),
+    ])
+}
+
+/// Installs each package whose program is not on PATH. Needs root (or sudo).
+pub fn ensure_debian_packages(programs_and_packages: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> = programs_and_packages
+        .iter()
+        .filter(|(program, _)| which(program).is_none())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("xtask: installing Debian packages: {}", missing.join(" "));
+    let root_user = cmd::output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut command = if root_user {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    cmd::run(&mut apt(&["update"]))?;
+    let mut args = vec!["install", "-y"];
+    args.extend(&missing);
+    cmd::run(&mut apt(&args))
+}
+
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
