@@ -1,6 +1,7 @@
 //! The thin backend: the only part of the product that ever holds a GoTo token.
 //! See ARCHITECTURE.md for the map; `app` assembles the routes.
 
+pub mod calendar;
 pub mod config;
 pub mod crypto;
 pub mod embedded_sandbox;
@@ -44,6 +45,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/organizers", get(routes::organizers::search))
         .route("/api/meetings", post(routes::meetings::create))
         .route("/api/meetings/{id}", get(routes::meetings::get))
+        .route(
+            "/api/meetings/{id}/invite.ics",
+            get(routes::meetings::invite),
+        )
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

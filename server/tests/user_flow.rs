@@ -313,3 +313,39 @@ async fn the_popup_variant_tells_only_our_own_origin_and_closes() {
     assert!(!html.contains("\"*\""));
     assert!(client.cookie("__Host-meetings-session").is_some());
 }
+
+#[tokio::test]
+async fn add_to_calendar_gives_an_icalendar_file_of_the_meeting() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let created: Value = client
+        .post_json("/api/meetings", &meeting_body("Calendario, sí", &[]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let ics = client.get(&format!("/api/meetings/{id}/invite.ics")).await;
+    assert_eq!(ics.status(), 200);
+    assert!(ics.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let text = ics.text().await.unwrap().replace("\r\n ", "");
+    assert!(text.contains("SUMMARY:Calendario\\, sí"));
+    assert!(text.contains(created["join_url"].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn the_api_is_described_at_openapi_json() {
+    let server = start().await;
+    let spec: Value = Client::new(&server.base)
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(spec["openapi"], "3.0.3");
+    assert!(spec["paths"]["/api/meetings"]["post"].is_object());
+}

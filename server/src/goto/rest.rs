@@ -27,8 +27,13 @@ pub enum UpstreamError {
     OverBudget(std::time::Duration),
     #[error("GoTo did not answer in time")]
     Timeout,
+    /// No answer could be read (connection refused, reset, dropped mid-answer). For a create,
+    /// the meeting may or may not exist.
     #[error("GoTo unavailable: {0}")]
     Unavailable(String),
+    /// GoTo answered with a 5xx status: it did not do the work.
+    #[error("GoTo server error {0}")]
+    ServerError(u16),
     /// Any other refusal; the body is kept for the log only.
     #[error("GoTo answered {status}: {body}")]
     Rejected { status: u16, body: String },
@@ -139,6 +144,23 @@ pub fn format_goto_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+const GET_RETRIES: u32 = 2;
+
+/// One of `GET /upcomingMeetings`: enough to recognise a meeting we tried to create.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpcomingMeeting {
+    pub meeting_id: Value,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub start_time: String,
+    #[serde(default)]
+    pub end_time: String,
+    #[serde(default)]
+    pub conference_call_info: String,
+}
+
 #[derive(Clone)]
 pub struct GoToApi {
     base: String,
@@ -173,10 +195,8 @@ impl GoToApi {
         access_token: &str,
         id: &MeetingId,
     ) -> Result<MeetingInfo, UpstreamError> {
-        let request = self
-            .http
-            .get(format!("{}/meetings/{}", self.base, id.as_str()));
-        let found: Vec<MeetingInfo> = self.send(request, access_token).await?;
+        let url = format!("{}/meetings/{}", self.base, id.as_str());
+        let found: Vec<MeetingInfo> = self.get_with_retries(&url, access_token).await?;
         found.into_iter().next().ok_or(UpstreamError::NotFound)
     }
 
@@ -185,8 +205,47 @@ impl GoToApi {
         &self,
         access_token: &str,
     ) -> Result<Vec<OrganizerInfo>, UpstreamError> {
-        let request = self.http.get(format!("{}/organizers", self.base));
-        self.send(request, access_token).await
+        let url = format!("{}/organizers", self.base);
+        self.get_with_retries(&url, access_token).await
+    }
+
+    /// The signed-in organizer's meetings that have not ended.
+    pub async fn upcoming_meetings(
+        &self,
+        access_token: &str,
+    ) -> Result<Vec<UpcomingMeeting>, UpstreamError> {
+        let url = format!("{}/upcomingMeetings", self.base);
+        self.get_with_retries(&url, access_token).await
+    }
+
+    /// GETs change nothing, so a 5xx, a timeout or a dropped answer is retried twice with
+    /// jittered exponential backoff (about 0.2 s, then 0.4 s).
+    async fn get_with_retries<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        access_token: &str,
+    ) -> Result<T, UpstreamError> {
+        let mut attempt = 0;
+        loop {
+            match self.send(self.http.get(url), access_token).await {
+                Err(
+                    UpstreamError::ServerError(_)
+                    | UpstreamError::Timeout
+                    | UpstreamError::Unavailable(_),
+                ) if attempt < GET_RETRIES => {
+                    let base = 200u64 << attempt;
+                    let jitter = rand::random::<u64>() % base;
+                    tokio::time::sleep(std::time::Duration::from_millis(base / 2 + jitter)).await;
+                    attempt += 1;
+                }
+                // GoTo's own limit answered: honour it, wait its second out once.
+                Err(UpstreamError::RateLimited) if attempt < GET_RETRIES => {
+                    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     async fn send<T: serde::de::DeserializeOwned>(
@@ -216,7 +275,7 @@ impl GoToApi {
             StatusCode::FORBIDDEN => UpstreamError::Forbidden,
             StatusCode::NOT_FOUND => UpstreamError::NotFound,
             StatusCode::TOO_MANY_REQUESTS => UpstreamError::RateLimited,
-            s if s.is_server_error() => UpstreamError::Unavailable(format!("status {s}")),
+            s if s.is_server_error() => UpstreamError::ServerError(s.as_u16()),
             s => UpstreamError::Rejected {
                 status: s.as_u16(),
                 body: body.chars().take(500).collect(),

@@ -51,6 +51,22 @@ impl TokenKeeper {
         F: Fn(String) -> Fut,
         Fut: Future<Output = Result<T, UpstreamError>>,
     {
+        self.with_user_token_raw(session_id, call)
+            .await?
+            .map_err(upstream_to_app)
+    }
+
+    /// Like [`TokenKeeper::with_user_token`], but hands back GoTo's own failure (other than a
+    /// refused token) for the caller to judge, e.g. a create whose outcome is unknown.
+    pub async fn with_user_token_raw<T, F, Fut>(
+        &self,
+        session_id: &str,
+        call: F,
+    ) -> Result<Result<T, UpstreamError>, AppError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<T, UpstreamError>>,
+    {
         let record = self.session(session_id)?.ok_or(AppError::NotSignedIn)?;
         let mut tokens = record.tokens;
         if tokens.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) <= Utc::now() {
@@ -59,12 +75,12 @@ impl TokenKeeper {
         match call(tokens.access_token.clone()).await {
             Err(UpstreamError::InvalidToken) => {
                 let fresh = self.refresh(session_id, &tokens.access_token).await?;
-                call(fresh.access_token).await.map_err(|e| match e {
-                    UpstreamError::InvalidToken => AppError::Reconnect,
-                    other => upstream_to_app(other),
-                })
+                match call(fresh.access_token).await {
+                    Err(UpstreamError::InvalidToken) => Err(AppError::Reconnect),
+                    other => Ok(other),
+                }
             }
-            other => other.map_err(upstream_to_app),
+            other => Ok(other),
         }
     }
 
@@ -130,6 +146,7 @@ pub fn upstream_to_app(e: UpstreamError) -> AppError {
         },
         UpstreamError::Timeout => AppError::UpstreamTimeout,
         UpstreamError::Unavailable(detail) => AppError::Upstream(detail),
+        UpstreamError::ServerError(status) => AppError::Upstream(format!("GoTo answered {status}")),
         UpstreamError::Rejected { status, body } => {
             AppError::Upstream(format!("GoTo answered {status}: {body}"))
         }

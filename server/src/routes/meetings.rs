@@ -10,7 +10,11 @@ use meeting::{CreateMeeting, Meeting, MeetingId, Organizer};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
-use crate::goto::rest::{format_goto_time, CreateMeetingBody};
+use crate::goto::rest::{
+    format_goto_time, parse_goto_time, value_string, CreateMeetingBody, CreatedMeeting,
+    UpstreamError,
+};
+use crate::goto::tokens::upstream_to_app;
 use crate::json_body::JsonBody;
 use crate::session::CurrentSession;
 use crate::state::AppState;
@@ -123,14 +127,23 @@ async fn create_at_goto(
         meetingtype: "scheduled".into(),
         coorganizer_keys: form.coorganizer_keys.clone(),
     };
-    let created = state
+    let outcome = state
         .keeper
-        .with_user_token(&session.id, |token| {
+        .with_user_token_raw(&session.id, |token| {
             let api = state.api.clone();
             let body = body.clone();
             async move { api.create_meeting(&token, &body).await }
         })
         .await?;
+    let created = match outcome {
+        Ok(created) => created,
+        // The request went out but no answer came back: GoTo may have made the meeting.
+        // Look for it before anyone retries, so a meeting is never made twice.
+        Err(UpstreamError::Timeout | UpstreamError::Unavailable(_)) => {
+            reconcile(state, session, &body).await?
+        }
+        Err(other) => return Err(upstream_to_app(other)),
+    };
     let id = created
         .id()
         .ok_or_else(|| AppError::Upstream("GoTo returned a meeting without a usable id".into()))?;
@@ -155,6 +168,42 @@ async fn create_at_goto(
         password,
         coorganizers: named(&form.coorganizer_keys, &organizers),
     })
+}
+
+/// Finds the meeting a create with an unknown outcome may have made, among the organizer's
+/// upcoming meetings (same subject, start and end). Not found: the create did not happen, and
+/// the answer says GoTo did not respond, so the person may retry.
+async fn reconcile(
+    state: &AppState,
+    session: &CurrentSession,
+    body: &CreateMeetingBody,
+) -> Result<CreatedMeeting, AppError> {
+    let upcoming = state
+        .keeper
+        .with_user_token(&session.id, |token| {
+            let api = state.api.clone();
+            async move { api.upcoming_meetings(&token).await }
+        })
+        .await?;
+    let same_time = |raw: &str, sent: &str| {
+        parse_goto_time(raw).is_some() && parse_goto_time(raw) == parse_goto_time(sent)
+    };
+    let found = upcoming.into_iter().find(|m| {
+        m.subject == body.subject
+            && same_time(&m.start_time, &body.starttime)
+            && same_time(&m.end_time, &body.endtime)
+    });
+    match found.and_then(|m| value_string(&m.meeting_id).map(|id| (id, m))) {
+        Some((id, m)) => {
+            tracing::info!(meeting = %id, "create timed out but the meeting exists; using it");
+            Ok(CreatedMeeting {
+                join_url: format!("https://global.gotomeeting.com/join/{id}"),
+                meetingid: serde_json::Value::String(id),
+                conference_call_info: m.conference_call_info,
+            })
+        }
+        None => Err(AppError::UpstreamTimeout),
+    }
 }
 
 fn whole_seconds(t: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
@@ -212,7 +261,41 @@ pub async fn get(
     session: CurrentSession,
     Path(raw_id): Path<String>,
 ) -> Result<Json<Meeting>, AppError> {
-    let id = MeetingId::parse(&raw_id).ok_or(AppError::NotFound)?;
+    load(&state, &session, &raw_id).await.map(Json)
+}
+
+/// `GET /api/meetings/{id}/invite.ics`: the meeting for any calendar app.
+pub async fn invite(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let meeting = load(&state, &session, &raw_id).await?;
+    let host = url::Url::parse(&state.config.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "localhost".into());
+    let body = crate::calendar::invite(&meeting, &host, Utc::now());
+    let disposition = format!("attachment; filename=\"meeting-{}.ics\"", meeting.id);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn load(
+    state: &AppState,
+    session: &CurrentSession,
+    raw_id: &str,
+) -> Result<Meeting, AppError> {
+    let id = MeetingId::parse(raw_id).ok_or(AppError::NotFound)?;
     let info = state
         .keeper
         .with_user_token(&session.id, |token| {
@@ -228,7 +311,7 @@ pub async fn get(
         .zip(info.ends_at())
         .ok_or_else(|| AppError::Upstream("GoTo returned unreadable meeting times".into()))?;
     let organizers = state.store.organizers()?;
-    Ok(Json(Meeting {
+    Ok(Meeting {
         subject: unescape_subject(&info.subject),
         starts_at,
         ends_at,
@@ -241,7 +324,7 @@ pub async fn get(
         password: extras.and_then(|e| e.password),
         coorganizers: named(&info.coorganizer_keys(), &organizers),
         id: id.as_str().to_owned(),
-    }))
+    })
 }
 
 /// Subjects come back as they were sent, with `<` and `>` escaped.

@@ -15,7 +15,7 @@ use reqwest::{Method, Response};
 pub struct TestServer {
     pub running: Running,
     pub base: String,
-    _data: TempDir,
+    pub _data: TempDir,
 }
 
 pub struct TempDir(pub std::path::PathBuf);
@@ -43,8 +43,14 @@ impl Drop for TempDir {
 }
 
 pub async fn start() -> TestServer {
+    start_with(|_| {}).await
+}
+
+/// A server whose configuration the test adjusts first.
+pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
     let data = TempDir::new("data");
-    let config = Config::local_sandbox(data.0.clone(), data.0.join("no-dist"));
+    let mut config = Config::local_sandbox(data.0.clone(), data.0.join("no-dist"));
+    adjust(&mut config);
     let running = meetings_server::start(config).await.expect("server starts");
     TestServer {
         base: format!("http://{}", running.addr),
