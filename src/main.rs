@@ -1,1 +1,12 @@
-fn main() {}
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    // index.html paints the same frame statically while the wasm loads; the app takes its place.
+    let root = document()
+        .get_element_by_id("app")
+        .expect("index.html has an element with id=app");
+    root.set_inner_html("");
+    leptos::mount::mount_to(root.unchecked_into(), meetings_app::App).forget();
+}

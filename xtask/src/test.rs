@@ -8,7 +8,7 @@ use crate::{app_build, cmd, tools};
 
 pub fn run_all(root: &Path) -> Result<(), String> {
     let build_tools = tools::ensure_build_tools(root)?;
-    tools::ensure_browser()?;
+    tools::ensure_test_services()?;
     cmd::run(cmd::cargo(root).args(["fmt", "--all", "--", "--check"]))?;
     cmd::run(cmd::cargo(root).args([
         "clippy",

@@ -106,11 +106,13 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-/// Debian's Chromium and its driver, for the browser tests.
-pub fn ensure_browser() -> Result<(), String> {
+/// What the tests run besides cargo: Debian's Chromium and its driver for the browser
+/// tests, and Redis for the multi-replica tests.
+pub fn ensure_test_services() -> Result<(), String> {
     ensure_debian_packages(&[
         ("chromium", "chromium"),
         ("chromedriver", "chromium-driver"),
+        ("redis-server", "redis-server"),
     ])
 }
 

@@ -1,0 +1,161 @@
+//! The backend client: one helper that sends a request and sorts the answer, and one function
+//! per call of the API. The types on the wire live in the contract crate (`meeting::api`).
+//!
+//! Every request is aborted when the page (the reactive owner) that made it goes away, as in
+//! leptos' hackernews example: a search typed further, or a page left, cancels what it started.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use leptos::reactive::owner::Owner;
+use leptos::reactive::send_wrapper_ext::SendOption;
+use meeting::{ApiError, CreateMeeting, Meeting, MeetingId, Organizer, SessionInfo};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+
+/// Where the backend starts the GoTo sign-in. A plain navigation, never a fetch.
+const LOGIN_PATH: &str = "/app/api/auth/serviceAction/login";
+
+/// How many organizers one search shows.
+const ORGANIZER_LIMIT: &str = "20";
+
+/// Why a call did not give what was asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiFailure {
+    /// 401: the session is gone; the person has to connect again (the draft stays).
+    SignedOut,
+    /// 404.
+    NotFound,
+    /// 422: the backend's rules refused the input; `fields` says where.
+    Rejected(ApiError),
+    /// Any other answer. `error` is the backend's explanation when it gave one.
+    Failed {
+        status: u16,
+        error: Option<ApiError>,
+    },
+    /// No answer at all: offline, the request was aborted, or not JSON where JSON was due.
+    Unreachable,
+}
+
+impl ApiFailure {
+    /// The backend's request id, for support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ApiFailure::Rejected(error)
+            | ApiFailure::Failed {
+                error: Some(error), ..
+            } => error.request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Sends `request` (with a JSON body if given) and keeps only successful answers.
+async fn exchange(request: RequestBuilder, json: Option<String>) -> Result<Response, ApiFailure> {
+    let controller = SendOption::new_local(web_sys::AbortController::new().ok());
+    let signal = controller.as_ref().map(|controller| controller.signal());
+    Owner::on_cleanup(move || {
+        if let Some(controller) = controller.as_ref() {
+            controller.abort();
+        }
+    });
+    let request = request.abort_signal(signal.as_ref());
+    let request = match json {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    }
+    .map_err(|_| ApiFailure::Unreachable)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
+    match response.status() {
+        200..=299 => Ok(response),
+        401 => Err(ApiFailure::SignedOut),
+        404 => Err(ApiFailure::NotFound),
+        status => {
+            let error = response.json::<ApiError>().await.ok();
+            Err(match error {
+                Some(error) if status == 422 => ApiFailure::Rejected(error),
+                error => ApiFailure::Failed { status, error },
+            })
+        }
+    }
+}
+
+async fn fetch_json<T: DeserializeOwned>(
+    request: RequestBuilder,
+    json: Option<String>,
+) -> Result<T, ApiFailure> {
+    let response = exchange(request, json).await?;
+    response.json().await.map_err(|_| ApiFailure::Unreachable)
+}
+
+/// State-changing calls carry `X-CSRF: 1`: a header a cross-site form cannot send.
+fn state_changing(request: RequestBuilder) -> RequestBuilder {
+    request.header("X-CSRF", "1")
+}
+
+pub async fn session() -> Result<SessionInfo, ApiFailure> {
+    match fetch_json(Request::get("/api/session"), None).await {
+        // No session endpoint at all means no backend behind this address.
+        Err(ApiFailure::NotFound) => Err(ApiFailure::Unreachable),
+        other => other,
+    }
+}
+
+pub async fn logout() -> Result<(), ApiFailure> {
+    exchange(state_changing(Request::post("/api/logout")), None)
+        .await
+        .map(drop)
+}
+
+pub async fn organizers(query: String) -> Result<Vec<Organizer>, ApiFailure> {
+    let request =
+        Request::get("/api/organizers").query([("q", query.trim()), ("limit", ORGANIZER_LIMIT)]);
+    fetch_json(request, None).await
+}
+
+/// `idempotency_key` must stay the same when the same meeting is sent again (a retry after a
+/// timeout), so the backend makes one meeting, never two.
+pub async fn create_meeting(
+    meeting: CreateMeeting,
+    idempotency_key: String,
+) -> Result<Meeting, ApiFailure> {
+    let body = serde_json::to_string(&meeting).map_err(|_| ApiFailure::Unreachable)?;
+    let request =
+        state_changing(Request::post("/api/meetings")).header("Idempotency-Key", &idempotency_key);
+    fetch_json(request, Some(body)).await
+}
+
+pub async fn meeting(id: MeetingId) -> Result<Meeting, ApiFailure> {
+    fetch_json(Request::get(&format!("/api/meetings/{id}")), None).await
+}
+
+/// The sign-in link: the backend sends the person to GoTo and back to `return_to`.
+pub fn login_href(return_to: &str) -> String {
+    // Slashes may stay as they are in a query; keeping them makes the link readable.
+    let return_to = String::from(js_sys::encode_uri_component(return_to)).replace("%2F", "/");
+    format!("{LOGIN_PATH}?return_to={return_to}")
+}
+
+/// A fresh random key: `crypto.randomUUID()` where the browser offers it (secure contexts).
+pub fn new_idempotency_key() -> String {
+    let global = js_sys::global();
+    let uuid = js_sys::Reflect::get(&global, &JsValue::from_str("crypto"))
+        .ok()
+        .filter(|crypto| !crypto.is_undefined())
+        .and_then(|crypto| {
+            let random_uuid =
+                js_sys::Reflect::get(&crypto, &JsValue::from_str("randomUUID")).ok()?;
+            let random_uuid: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&random_uuid)?;
+            random_uuid.call0(&crypto).ok()?.as_string()
+        });
+    uuid.unwrap_or_else(|| {
+        (0..4)
+            .map(|_| {
+                format!(
+                    "{:08x}",
+                    (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+                )
+            })
+            .collect()
+    })
+}

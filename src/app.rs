@@ -1,0 +1,210 @@
+//! Who is signed in, the page frame, and the gate in front of every page that needs GoTo.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use meeting::{Meeting, User};
+
+use crate::api::{self, ApiFailure};
+use crate::components::notice::{Notice, NoticeKind};
+use crate::draft::Draft;
+use crate::pages::signed_out::SignedOutPage;
+use crate::text::{text, use_lang, Key};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Session {
+    Checking,
+    SignedIn(User),
+    SignedOut(SignedOutWhy),
+    /// `/api/session` gave no usable answer.
+    Unreachable,
+}
+
+/// Why nobody is signed in, which decides what the connect page says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignedOutWhy {
+    /// Not connected yet in this browser.
+    NotConnected,
+    /// The person pressed "Sign out".
+    SignedOut,
+    /// A call was answered 401: the session ended while the person was using the app.
+    Expired,
+}
+
+/// The session, shared as context. Any call answered 401 flips it to signed out, which puts
+/// the connect page in front of whatever page was showing; the draft stays in storage.
+#[derive(Clone, Copy)]
+pub struct SessionState(RwSignal<Session>);
+
+impl SessionState {
+    pub fn provide() -> SessionState {
+        let state = SessionState(RwSignal::new(Session::Checking));
+        provide_context(state);
+        state.check();
+        state
+    }
+
+    pub fn check(self) {
+        self.0.set(Session::Checking);
+        spawn_local(async move {
+            let session = match api::session().await {
+                Ok(info) => match info.user {
+                    Some(user) => Session::SignedIn(user),
+                    None => Session::SignedOut(SignedOutWhy::NotConnected),
+                },
+                Err(ApiFailure::SignedOut) => Session::SignedOut(SignedOutWhy::NotConnected),
+                Err(_) => Session::Unreachable,
+            };
+            self.0.set(session);
+        });
+    }
+
+    pub fn get(self) -> Session {
+        self.0.get()
+    }
+
+    /// To be told of every failed call: a 401 means the session is gone.
+    pub fn note(self, failure: &ApiFailure) {
+        if *failure == ApiFailure::SignedOut {
+            self.0.set(Session::SignedOut(SignedOutWhy::Expired));
+        }
+    }
+
+    fn signed_out_by_user(self) {
+        self.0.set(Session::SignedOut(SignedOutWhy::SignedOut));
+    }
+}
+
+/// The meeting just made, handed from the form to the next page so it need not be fetched.
+#[derive(Clone, Copy)]
+pub struct JustCreated(pub RwSignal<Option<Meeting>>);
+
+impl JustCreated {
+    pub fn provide() {
+        provide_context(JustCreated(RwSignal::new(None)));
+    }
+
+    /// The meeting if it is the one with this id.
+    pub fn matching(id: &str) -> Option<Meeting> {
+        let JustCreated(meeting) = use_context::<JustCreated>()?;
+        meeting.get_untracked().filter(|meeting| meeting.id == id)
+    }
+}
+
+/// The same header the static shell in `index.html` paints before the wasm arrives, plus the
+/// person's name and the sign-out button once the session is known.
+#[component]
+pub fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let session = expect_context::<SessionState>();
+    let signing_out = RwSignal::new(false);
+    let sign_out_failed = RwSignal::new(false);
+    let sign_out = move |_| {
+        signing_out.set(true);
+        sign_out_failed.set(false);
+        spawn_local(async move {
+            match api::logout().await {
+                Ok(()) | Err(ApiFailure::SignedOut) => {
+                    Draft::clear();
+                    session.signed_out_by_user();
+                }
+                Err(_) => sign_out_failed.set(true),
+            }
+            signing_out.set(false);
+        });
+    };
+    let user = move || match session.get() {
+        Session::SignedIn(user) => Some(user),
+        _ => None,
+    };
+    view! {
+        <header class="bar">
+            <A href="/" attr:class="brand">
+                {text(lang, Key::ProductName)}
+            </A>
+            {move || {
+                user()
+                    .map(|user| {
+                        view! {
+                            <span class="who" title=user.email.clone()>
+                                {user.name.clone()}
+                            </span>
+                            <button
+                                id="sign-out"
+                                type="button"
+                                class="quiet"
+                                on:click=sign_out
+                                disabled=move || signing_out.get()
+                            >
+                                {move || {
+                                    text(
+                                        lang,
+                                        if signing_out.get() { Key::SigningOut } else { Key::SignOut },
+                                    )
+                                }}
+                            </button>
+                        }
+                    })
+            }}
+        </header>
+        <Show when=move || sign_out_failed.get()>
+            <Notice kind=NoticeKind::Error id="sign-out-error">
+                {text(lang, Key::SignOutFailed)}
+            </Notice>
+        </Show>
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stage {
+    Checking,
+    SignedIn,
+    SignedOut(SignedOutWhy),
+    Unreachable,
+}
+
+/// Shows `children` only to a signed-in person; everyone else gets the connect page, with a
+/// way to come straight back here.
+#[component]
+pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    let lang = use_lang();
+    let session = expect_context::<SessionState>();
+    // A memo, so that the page is not rebuilt unless the person signs in or out.
+    let stage = Memo::new(move |_| match session.get() {
+        Session::Checking => Stage::Checking,
+        Session::SignedIn(_) => Stage::SignedIn,
+        Session::SignedOut(why) => Stage::SignedOut(why),
+        Session::Unreachable => Stage::Unreachable,
+    });
+    move || match stage.get() {
+        Stage::Checking => view! { <Loading/> }.into_any(),
+        Stage::SignedIn => children().into_any(),
+        Stage::SignedOut(why) => view! { <SignedOutPage why/> }.into_any(),
+        Stage::Unreachable => view! {
+            <Notice kind=NoticeKind::Error id="service-error">
+                <p>{text(lang, Key::ServiceUnreachable)}</p>
+                <button id="retry" type="button" on:click=move |_| session.check()>
+                    {text(lang, Key::TryAgain)}
+                </button>
+            </Notice>
+            <SignedOutPage why=SignedOutWhy::NotConnected/>
+        }
+        .into_any(),
+    }
+}
+
+/// The placeholder that also stands in `index.html` until the wasm has started.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! {
+        <p class="loading" role="status">
+            {text(use_lang(), Key::Loading)}
+        </p>
+    }
+}
+
+/// Sets the document title for the page being shown.
+pub fn set_title(title: &str) {
+    let product = text(use_lang(), Key::ProductName);
+    document().set_title(&format!("{title} · {product}"));
+}

@@ -1,0 +1,49 @@
+use leptos::prelude::*;
+use meeting::{Meeting, MeetingId};
+
+use crate::api::{self, ApiFailure};
+use crate::app::{JustCreated, Loading, SessionState};
+use crate::components::notice::{Notice, NoticeKind};
+use crate::pages::not_found::NotFound;
+use crate::text::{self, text, use_lang, Key};
+
+/// Shows the meeting `id` through `show`: the one just made if it is that one, otherwise
+/// fetched. An id that cannot exist, or one the backend does not know, is "not found".
+#[component]
+pub fn MeetingLoader<S, V>(id: String, show: S) -> impl IntoView
+where
+    S: Fn(Meeting) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    let Some(id) = MeetingId::parse(&id) else {
+        return view! { <NotFound message=text(lang, Key::NotFoundMeeting)/> }.into_any();
+    };
+    if let Some(meeting) = JustCreated::matching(id.as_str()) {
+        return show(meeting).into_any();
+    }
+    let session = expect_context::<SessionState>();
+    let meeting = LocalResource::new(move || api::meeting(id.clone()));
+    Effect::new(move |_| {
+        if let Some(Err(failure)) = meeting.get() {
+            session.note(&failure);
+        }
+    });
+    (move || match meeting.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Ok(meeting)) => show(meeting).into_any(),
+        Some(Err(ApiFailure::NotFound)) => {
+            view! { <NotFound message=text(lang, Key::NotFoundMeeting)/> }.into_any()
+        }
+        Some(Err(failure)) => view! {
+            <Notice kind=NoticeKind::Error id="meeting-error">
+                <p>{text(lang, Key::MeetingLoadFailed)} " " {text::reference(lang, &failure)}</p>
+                <button type="button" on:click=move |_| meeting.refetch()>
+                    {text(lang, Key::TryAgain)}
+                </button>
+            </Notice>
+        }
+        .into_any(),
+    })
+    .into_any()
+}

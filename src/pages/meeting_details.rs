@@ -1,0 +1,141 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use meeting::{Meeting, MeetingId};
+
+use crate::app::set_title;
+use crate::browser_time;
+use crate::components::copy_button::CopyButton;
+use crate::components::meeting_loader::MeetingLoader;
+use crate::pages::meeting_created::use_meeting_id;
+use crate::text::{self, text, use_lang, Key};
+
+#[component]
+pub fn MeetingDetailsPage() -> impl IntoView {
+    let id = use_meeting_id();
+    move || view! { <MeetingLoader id=id.get() show=|meeting| view! { <Details meeting/> }/> }
+}
+
+#[component]
+fn Details(meeting: Meeting) -> impl IntoView {
+    let lang = use_lang();
+    set_title(&meeting.subject);
+    let Meeting {
+        id,
+        subject,
+        starts_at,
+        ends_at,
+        join_url,
+        conference_call_info,
+        password_required,
+        password,
+        coorganizers,
+    } = meeting;
+    let ics = format!("/api/meetings/{id}/invite.ics");
+    let grouped_id = MeetingId::parse(&id)
+        .map(|id| id.display_grouped())
+        .unwrap_or(id);
+    let ends = if browser_time::same_local_day(starts_at, ends_at) {
+        browser_time::format_time(ends_at)
+    } else {
+        text::time_on_date(
+            lang,
+            &browser_time::format_time(ends_at),
+            &browser_time::format_date(ends_at),
+        )
+    };
+    let duration = text::duration(lang, (ends_at - starts_at).num_minutes());
+    let show_password = RwSignal::new(false);
+    let coorganizers = if coorganizers.is_empty() {
+        view! { <p>{text(lang, Key::NoCoorganizers)}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="plain">
+                {coorganizers
+                    .into_iter()
+                    .map(|o| view! { <li title=o.email>{o.name}</li> })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let row = |label: Key, id: &'static str, value: String| {
+        view! {
+            <dt>{text(lang, label)}</dt>
+            <dd id=id>{value}</dd>
+        }
+    };
+    view! {
+        <section class="card details">
+            <p class="label">{text(lang, Key::DetailsTitle)}</p>
+            <h1 id="meeting-subject">{subject}</h1>
+            <dl>
+                {row(Key::DateLabel, "meeting-date", browser_time::format_date(starts_at))}
+                {row(Key::StartsLabel, "meeting-start", browser_time::format_time(starts_at))}
+                {row(Key::EndsLabel, "meeting-end", ends)}
+                {row(Key::TimeZoneLabel, "meeting-zone", browser_time::zone_label(lang, starts_at))}
+                {row(Key::DurationLabel, "meeting-duration", duration)}
+                {row(Key::MeetingIdLabel, "meeting-id", grouped_id)}
+                <dt>{text(lang, Key::JoinLink)}</dt>
+                <dd>
+                    <p class="join">
+                        <a id="join-url" href=join_url.clone() target="_blank" rel="noopener external">
+                            {join_url.clone()}
+                        </a>
+                    </p>
+                    <CopyButton id="copy-join-url" value=join_url/>
+                </dd>
+                <dt>{text(lang, Key::DialInLabel)}</dt>
+                <dd id="dial-in" class="dial-in">{conference_call_info}</dd>
+                {row(
+                    Key::PasswordRequiredLabel,
+                    "password-required",
+                    text(lang, if password_required { Key::Yes } else { Key::No }).to_owned(),
+                )}
+                {password
+                    .filter(|password| !password.is_empty())
+                    .map(|password| {
+                        view! {
+                            <dt>{text(lang, Key::PasswordLabel)}</dt>
+                            <dd class="secret">
+                                <span id="meeting-password">
+                                    {move || {
+                                        if show_password.get() {
+                                            password.clone()
+                                        } else {
+                                            "••••••".to_owned()
+                                        }
+                                    }}
+                                </span>
+                                <button
+                                    id="show-password"
+                                    type="button"
+                                    class="secondary"
+                                    aria-controls="meeting-password"
+                                    aria-expanded=move || show_password.get().to_string()
+                                    on:click=move |_| show_password.update(|shown| *shown = !*shown)
+                                >
+                                    {move || {
+                                        text(
+                                            lang,
+                                            if show_password.get() { Key::HidePassword } else { Key::ShowPassword },
+                                        )
+                                    }}
+                                </button>
+                            </dd>
+                        }
+                    })}
+                <dt>{text(lang, Key::CoorganizersLabel)}</dt>
+                <dd id="meeting-coorganizers">{coorganizers}</dd>
+            </dl>
+            <div class="actions">
+                // rel=external: the backend serves the .ics file, not the app's router.
+                <a id="add-to-calendar" class="button secondary" rel="external" download href=ics>
+                    {text(lang, Key::AddToCalendar)}
+                </a>
+                <A href="/" attr:id="schedule-another" attr:class="button">
+                    {text(lang, Key::ScheduleAnother)}
+                </A>
+            </div>
+        </section>
+    }
+}

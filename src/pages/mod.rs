@@ -1,0 +1,7 @@
+//! One module per page.
+
+pub mod create_meeting;
+pub mod meeting_created;
+pub mod meeting_details;
+pub mod not_found;
+pub mod signed_out;
