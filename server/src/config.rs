@@ -45,6 +45,44 @@ pub enum Upstream {
     EmbeddedSandbox,
 }
 
+/// Where server-side state lives (`MEETINGS_STORE`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreSetting {
+    /// One SQLite file in the data directory: a single replica.
+    Sqlite,
+    /// A Redis server shared by every replica, e.g. `redis://10.0.0.5:6379/0`. Sessions,
+    /// tokens, idempotency, the throttle's log and the refresh lock all live there.
+    Redis(String),
+}
+
+impl std::fmt::Debug for StoreSetting {
+    // A Redis URL may carry a password (`redis://:secret@host`); keep it out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreSetting::Sqlite => f.write_str("Sqlite"),
+            StoreSetting::Redis(url) => match url::Url::parse(url) {
+                Ok(mut shown) => {
+                    if shown.password().is_some() {
+                        let _ = shown.set_password(Some("redacted"));
+                    }
+                    write!(f, "Redis({shown})")
+                }
+                Err(_) => f.write_str("Redis(<unreadable URL>)"),
+            },
+        }
+    }
+}
+
+/// The AES-256 key for tokens and passwords at rest, from `MEETINGS_ENCRYPTION_KEY`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EncryptionKey(pub [u8; 32]);
+
+impl std::fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncryptionKey(<redacted>)")
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub addr: SocketAddr,
@@ -52,6 +90,10 @@ pub struct Config {
     pub public_url: String,
     pub dist_dir: PathBuf,
     pub data_dir: PathBuf,
+    pub store: StoreSetting,
+    /// Required with Redis (every replica must seal and open with the same key); with SQLite
+    /// it replaces the generated key file in the data directory.
+    pub encryption_key: Option<EncryptionKey>,
     pub upstream: Upstream,
     pub organizer_sync_every: Duration,
     pub session_idle: Duration,
@@ -159,6 +201,23 @@ impl Config {
                     .map_err(|_| problem(name, "must be a whole number of seconds")),
             }
         };
+        let store = match lookup("MEETINGS_STORE") {
+            None => StoreSetting::Sqlite,
+            Some(v) if v == "sqlite" => StoreSetting::Sqlite,
+            Some(v) => StoreSetting::Redis(redis_url(&v)?),
+        };
+        let encryption_key = match lookup("MEETINGS_ENCRYPTION_KEY") {
+            Some(v) => Some(encryption_key(&v)?),
+            None if matches!(store, StoreSetting::Redis(_)) => {
+                return Err(problem(
+                    "MEETINGS_ENCRYPTION_KEY",
+                    "is required when MEETINGS_STORE is a Redis URL, so that every replica \
+                     seals and opens tokens with the same key (64 hex characters, e.g. from \
+                     `openssl rand -hex 32`)",
+                ))
+            }
+            None => None,
+        };
         Ok(Config {
             addr,
             public_url,
@@ -168,6 +227,8 @@ impl Config {
             data_dir: lookup("MEETINGS_DATA_DIR")
                 .unwrap_or_else(|| "data".into())
                 .into(),
+            store,
+            encryption_key,
             upstream,
             organizer_sync_every: seconds("MEETINGS_ORGANIZER_SYNC_SECONDS", 15 * 60)?,
             session_idle: seconds("MEETINGS_SESSION_IDLE_SECONDS", 8 * 3600)?,
@@ -197,7 +258,54 @@ impl Config {
             },
         })
     }
+}
 
+/// `redis://host[:port][/db]`, checked here so a typo fails at start, not at the first request.
+fn redis_url(value: &str) -> Result<String, ConfigError> {
+    const VARIABLE: &str = "MEETINGS_STORE";
+    let expected = "must be empty (SQLite in MEETINGS_DATA_DIR), `sqlite`, or a Redis URL like \
+                    redis://127.0.0.1:6379/0";
+    let parsed = url::Url::parse(value).map_err(|_| problem(VARIABLE, expected))?;
+    match parsed.scheme() {
+        "redis" => {}
+        "rediss" => {
+            return Err(problem(
+                VARIABLE,
+                "rediss:// (TLS) is not built in; reach Redis over a private network with redis://",
+            ))
+        }
+        _ => return Err(problem(VARIABLE, expected)),
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(problem(VARIABLE, "the Redis URL has no host"));
+    }
+    let db = parsed.path().trim_start_matches('/');
+    if !db.is_empty() && db.parse::<u16>().is_err() {
+        return Err(problem(
+            VARIABLE,
+            "the Redis URL's path must be a database number, like /0",
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(problem(VARIABLE, expected));
+    }
+    Ok(value.to_owned())
+}
+
+fn encryption_key(value: &str) -> Result<EncryptionKey, ConfigError> {
+    hex::decode(value.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .map(EncryptionKey)
+        .ok_or_else(|| {
+            problem(
+                "MEETINGS_ENCRYPTION_KEY",
+                "must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`",
+            )
+        })
+}
+
+impl Config {
     /// Loopback on a free port with the embedded sandbox: what tests and benchmarks start.
     pub fn local_sandbox(data_dir: PathBuf, dist_dir: PathBuf) -> Config {
         let mut config = Config::from_lookup(|name| match name {
@@ -260,5 +368,66 @@ mod tests {
             client_secret: "s3cr3t".into(),
         };
         assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn the_store_is_sqlite_unless_a_redis_url_is_given() {
+        assert_eq!(config(&[]).unwrap().store, StoreSetting::Sqlite);
+        assert_eq!(
+            config(&[("MEETINGS_STORE", "sqlite")]).unwrap().store,
+            StoreSetting::Sqlite
+        );
+        let key = "ab".repeat(32);
+        let c = config(&[
+            ("MEETINGS_STORE", "redis://10.0.0.5:6379/2"),
+            ("MEETINGS_ENCRYPTION_KEY", &key),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.store,
+            StoreSetting::Redis("redis://10.0.0.5:6379/2".into())
+        );
+        assert_eq!(c.encryption_key, Some(EncryptionKey([0xab; 32])));
+    }
+
+    #[test]
+    fn a_malformed_store_names_the_variable() {
+        let key = "ab".repeat(32);
+        for bad in [
+            "postgres://db/x",
+            "redis://",
+            "redis://host:6379/zero",
+            "rediss://host:6379",
+            "host:6379",
+        ] {
+            let err =
+                config(&[("MEETINGS_STORE", bad), ("MEETINGS_ENCRYPTION_KEY", &key)]).unwrap_err();
+            assert_eq!(err.variable, "MEETINGS_STORE", "{bad}");
+        }
+    }
+
+    #[test]
+    fn redis_needs_a_shared_encryption_key_of_64_hex_characters() {
+        let err = config(&[("MEETINGS_STORE", "redis://127.0.0.1:6379")]).unwrap_err();
+        assert_eq!(err.variable, "MEETINGS_ENCRYPTION_KEY");
+        assert!(err.to_string().contains("required"), "{err}");
+        for bad in ["abc", &"zz".repeat(32), &"ab".repeat(31)] {
+            let err = config(&[("MEETINGS_ENCRYPTION_KEY", bad)]).unwrap_err();
+            assert_eq!(err.variable, "MEETINGS_ENCRYPTION_KEY");
+        }
+        // Optional with SQLite, where the key file stays the default.
+        assert_eq!(config(&[]).unwrap().encryption_key, None);
+    }
+
+    #[test]
+    fn the_key_and_a_redis_password_stay_out_of_debug_output() {
+        let c = config(&[
+            ("MEETINGS_STORE", "redis://:pa55word@10.0.0.5:6379"),
+            ("MEETINGS_ENCRYPTION_KEY", &"ab".repeat(32)),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("pa55word"), "{shown}");
+        assert!(!shown.contains("abab"), "{shown}");
     }
 }

@@ -111,7 +111,7 @@ pub async fn connect_service_account(state: &AppState) -> Result<(), String> {
         .exchange_code(code, authorization.pkce_verifier)
         .await
         .map_err(|e| e.to_string())?;
-    organizer_sync::accept_admin_tokens(state, tokens)?;
+    organizer_sync::accept_admin_tokens(state, tokens).await?;
     let offered = organizer_sync::sync(state)
         .await
         .map_err(|e| e.to_string())?;

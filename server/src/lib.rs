@@ -25,7 +25,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use config::{Config, OAuthClientConfig, Upstream};
+use config::{Config, OAuthClientConfig, StoreSetting, Upstream};
 use error::AppError;
 use goto::oauth::OAuthClient;
 use goto::rest::GoToApi;
@@ -100,16 +100,31 @@ async fn api_not_found() -> AppError {
 
 /// Builds the state: opens the store, sets up the GoTo clients, and mounts the sandbox when
 /// no GoTo client is configured.
-pub fn build_state(config: Config) -> Result<AppState, String> {
-    let key_path = config.data_dir.join("secret.key");
-    let (sealer, created) = crypto::Sealer::from_key_file(&key_path)
-        .map_err(|e| format!("{}: {e}", key_path.display()))?;
-    if created {
-        tracing::warn!(path = %key_path.display(), "generated a new encryption key for tokens at rest; keep this file private and backed up");
-    }
-    let store = Arc::new(
-        Store::open(&config.data_dir.join("meetings.db"), sealer).map_err(|e| e.to_string())?,
-    );
+pub async fn build_state(config: Config) -> Result<AppState, String> {
+    let sealer = open_sealer(&config)?;
+    let limits = store::SessionLimits::from_std(config.session_idle, config.session_max);
+    let windows = throttle::Throttle::goto_windows(config.goto_requests_per_minute);
+    let (store, throttle) = match &config.store {
+        StoreSetting::Sqlite => (
+            Store::Sqlite(
+                store::SqliteStore::open(&config.data_dir.join("meetings.db"), sealer, limits)
+                    .map_err(|e| e.to_string())?,
+            ),
+            throttle::Throttle::new(windows, config.throttle_max_wait),
+        ),
+        StoreSetting::Redis(url) => {
+            let conn = store::connect_redis(url)
+                .await
+                .map_err(|e| format!("MEETINGS_STORE: cannot reach {:?}: {e}", config.store))?;
+            tracing::info!(store = ?config.store, "sessions, tokens, idempotency, the GoTo budget and the refresh lock are shared through Redis");
+            (
+                Store::Redis(store::RedisStore::new(conn.clone(), sealer, limits)),
+                throttle::Throttle::shared(windows, config.throttle_max_wait, conn),
+            )
+        }
+    };
+    let store = Arc::new(store);
+    let throttle = Arc::new(throttle);
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(config.upstream_timeout)
@@ -140,10 +155,6 @@ pub fn build_state(config: Config) -> Result<AppState, String> {
             )
         }
     };
-    let throttle = Arc::new(throttle::Throttle::goto_default(
-        config.goto_requests_per_minute,
-        config.throttle_max_wait,
-    ));
     let user_oauth = OAuthClient::new(
         &user_client,
         &endpoints,
@@ -163,12 +174,7 @@ pub fn build_state(config: Config) -> Result<AppState, String> {
             )
         })
         .transpose()?;
-    let keeper = TokenKeeper::new(
-        store.clone(),
-        user_oauth.clone(),
-        chrono::Duration::from_std(config.session_idle).unwrap_or(chrono::Duration::hours(8)),
-        chrono::Duration::from_std(config.session_max).unwrap_or(chrono::Duration::days(30)),
-    );
+    let keeper = TokenKeeper::new(store.clone(), user_oauth.clone());
     let api = GoToApi::new(endpoints.api_base.clone(), http, throttle);
     Ok(AppState(Arc::new(Inner {
         config,
@@ -180,6 +186,28 @@ pub fn build_state(config: Config) -> Result<AppState, String> {
         keeper,
         sandbox,
     })))
+}
+
+/// The key that seals tokens and passwords: `MEETINGS_ENCRYPTION_KEY` when set (always with
+/// Redis, where every replica needs the same one), else the key file in the data directory,
+/// created on first run.
+fn open_sealer(config: &Config) -> Result<crypto::Sealer, String> {
+    let key_path = config.data_dir.join("secret.key");
+    if let Some(key) = &config.encryption_key {
+        let file_key = std::fs::read_to_string(&key_path)
+            .ok()
+            .and_then(|text| hex::decode(text.trim()).ok());
+        if config.store == StoreSetting::Sqlite && file_key.is_some_and(|k| k != key.0) {
+            tracing::warn!(path = %key_path.display(), "MEETINGS_ENCRYPTION_KEY differs from the key file, which is now ignored: what was sealed with it no longer opens (people sign in again; reconnect the service account)");
+        }
+        return Ok(crypto::Sealer::new(&key.0));
+    }
+    let (sealer, created) = crypto::Sealer::from_key_file(&key_path)
+        .map_err(|e| format!("{}: {e}", key_path.display()))?;
+    if created {
+        tracing::warn!(path = %key_path.display(), "generated a new encryption key for tokens at rest; keep this file private and backed up");
+    }
+    Ok(sealer)
 }
 
 /// A started server: where it listens, and its state (tests reach the sandbox through it).
@@ -201,7 +229,7 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
         config.public_url = format!("http://{addr}");
     }
     config.addr = addr;
-    let state = build_state(config)?;
+    let state = build_state(config).await?;
     let router = app(state.clone());
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
@@ -210,7 +238,7 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
     });
     if state.sandbox.is_some() {
         embedded_sandbox::connect_service_account(&state).await?;
-    } else if state.store.admin_tokens().ok().flatten().is_some() {
+    } else if state.store.admin_tokens().await.ok().flatten().is_some() {
         if let Err(e) = organizer_sync::sync(&state).await {
             tracing::warn!(error = %e, "first organizer sync failed; serving the cached copy");
         }

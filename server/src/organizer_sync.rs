@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::store::{CachedOrganizer, GoToTokens};
 
 /// Keeps the admin tokens if they belong to the configured account.
-pub fn accept_admin_tokens(state: &AppState, tokens: GoToTokens) -> Result<(), String> {
+pub async fn accept_admin_tokens(state: &AppState, tokens: GoToTokens) -> Result<(), String> {
     if let Some(expected) = &state.account_key {
         if tokens.account_key.as_deref() != Some(expected.as_str()) {
             return Err(format!(
@@ -22,12 +22,13 @@ pub fn accept_admin_tokens(state: &AppState, tokens: GoToTokens) -> Result<(), S
     state
         .store
         .put_admin_tokens(&tokens)
+        .await
         .map_err(|e| e.to_string())
 }
 
 /// Fetches the organizers and replaces the cache. Returns how many can be co-organizers.
 pub async fn sync(state: &AppState) -> Result<usize, AppError> {
-    let mut tokens = state.store.admin_tokens()?.ok_or(AppError::Upstream(
+    let mut tokens = state.store.admin_tokens().await?.ok_or(AppError::Upstream(
         "the service account is not connected".into(),
     ))?;
     if tokens.expires_at <= Utc::now() + chrono::Duration::seconds(30) {
@@ -54,23 +55,44 @@ pub async fn sync(state: &AppState) -> Result<usize, AppError> {
             })
         })
         .collect();
-    state.store.put_organizers(&cached)?;
+    state.store.put_organizers(&cached).await?;
     let offered = cached.iter().filter(|o| o.active && o.has_g2m).count();
     tracing::info!(total = cached.len(), offered, "organizers synced");
     Ok(offered)
 }
 
-async fn refresh_admin(state: &AppState, tokens: &GoToTokens) -> Result<GoToTokens, AppError> {
+/// The refresh lock's name for the service account (the lock hashes it like a session id).
+/// Every replica syncs on its own schedule, so two may find the admin token expired at once.
+const ADMIN_REFRESH_LOCK: &str = "admin-connection";
+
+/// Refreshes the service account's token, one replica at a time; a replica that waited uses
+/// the token the other one just got instead of spending the single-use refresh token again.
+async fn refresh_admin(state: &AppState, used: &GoToTokens) -> Result<GoToTokens, AppError> {
     let oauth = state
         .admin_oauth
         .as_ref()
         .ok_or(AppError::Upstream("no service client configured".into()))?;
-    let fresh = oauth
-        .refresh(tokens)
-        .await
-        .map_err(|e| AppError::Upstream(format!("service account refresh: {e}")))?;
-    state.store.put_admin_tokens(&fresh)?;
-    Ok(fresh)
+    let lock = state.store.refresh_lock(ADMIN_REFRESH_LOCK).await?;
+    let outcome = async {
+        let current = state.store.admin_tokens().await?.ok_or(AppError::Upstream(
+            "the service account is not connected".into(),
+        ))?;
+        let still_fresh = current.expires_at > Utc::now() + chrono::Duration::seconds(30);
+        if current.access_token != used.access_token && still_fresh {
+            return Ok(current);
+        }
+        let fresh = oauth
+            .refresh(&current)
+            .await
+            .map_err(|e| AppError::Upstream(format!("service account refresh: {e}")))?;
+        state.store.put_admin_tokens(&fresh).await?;
+        Ok(fresh)
+    }
+    .await;
+    if let Err(e) = lock.release().await {
+        tracing::warn!(error = %e, "could not release the service account's refresh lock");
+    }
+    outcome
 }
 
 /// Runs [`sync`] forever at the configured interval, logging failures.
@@ -79,7 +101,7 @@ pub async fn run_schedule(state: AppState) {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
-        if state.store.admin_tokens().ok().flatten().is_none() {
+        if state.store.admin_tokens().await.ok().flatten().is_none() {
             continue;
         }
         if let Err(e) = sync(&state).await {

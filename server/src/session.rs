@@ -78,7 +78,11 @@ impl FromRequestParts<AppState> for CurrentSession {
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())
             .ok_or(AppError::NotSignedIn)?;
-        let record = state.keeper.session(&id)?.ok_or(AppError::NotSignedIn)?;
+        let record = state
+            .keeper
+            .session(&id)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
         Ok(CurrentSession { id, record })
     }
 }

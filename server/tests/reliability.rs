@@ -209,3 +209,27 @@ async fn a_restart_keeps_the_session() {
     let session: Value = client.get("/api/session").await.json().await.unwrap();
     assert!(session["user"]["email"].is_string(), "{session}");
 }
+
+#[tokio::test]
+async fn a_configured_encryption_key_replaces_the_key_file_and_keeps_sessions_across_restarts() {
+    use meetings_server::config::EncryptionKey;
+    let data = common::TempDir::new("configured-key");
+    let dir = data.0.clone();
+    let configure = |c: &mut meetings_server::config::Config| {
+        c.data_dir = dir.clone();
+        c.encryption_key = Some(EncryptionKey([5; 32]));
+    };
+    let first = start_with(configure).await;
+    let client = Client::new(&first.base);
+    client.sign_in(&first.organizer(0).email, "/").await;
+    let cookie = client.cookie("__Host-meetings-session").unwrap();
+    first.running.task.abort();
+    drop(first);
+    assert!(!dir.join("secret.key").exists(), "no key file is made");
+
+    let second = start_with(configure).await;
+    let client = Client::new(&second.base);
+    client.set_cookie("__Host-meetings-session", &cookie);
+    let session: Value = client.get("/api/session").await.json().await.unwrap();
+    assert!(session["user"]["email"].is_string(), "{session}");
+}

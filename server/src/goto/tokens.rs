@@ -1,6 +1,10 @@
 //! Keeps each person's GoTo access token usable: refreshes only when it has expired or GoTo
 //! refuses it, one refresh at a time per session (GoTo's refresh tokens are single-use, so
 //! two refreshes racing would log the person out), and ends the session on `invalid_grant`.
+//!
+//! "One at a time" has two layers: an in-process mutex per session, so one replica's
+//! requests queue without touching Redis, and the store's refresh lock, which with Redis makes
+//! the other replicas wait too (with SQLite there is only one process, and it is a no-op).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -19,30 +23,20 @@ const EXPIRY_MARGIN_SECONDS: i64 = 30;
 pub struct TokenKeeper {
     store: Arc<Store>,
     oauth: OAuthClient,
-    session_idle: chrono::Duration,
-    session_max: chrono::Duration,
     refresh_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl TokenKeeper {
-    pub fn new(
-        store: Arc<Store>,
-        oauth: OAuthClient,
-        session_idle: chrono::Duration,
-        session_max: chrono::Duration,
-    ) -> TokenKeeper {
+    pub fn new(store: Arc<Store>, oauth: OAuthClient) -> TokenKeeper {
         TokenKeeper {
             store,
             oauth,
-            session_idle,
-            session_max,
             refresh_locks: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn session(&self, session_id: &str) -> Result<Option<SessionRecord>, AppError> {
-        self.store
-            .get_session(session_id, self.session_idle, self.session_max)
+    pub async fn session(&self, session_id: &str) -> Result<Option<SessionRecord>, AppError> {
+        self.store.get_session(session_id).await
     }
 
     /// Runs `call` with a valid access token of this session's person.
@@ -67,7 +61,10 @@ impl TokenKeeper {
         F: Fn(String) -> Fut,
         Fut: Future<Output = Result<T, UpstreamError>>,
     {
-        let record = self.session(session_id)?.ok_or(AppError::NotSignedIn)?;
+        let record = self
+            .session(session_id)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
         let mut tokens = record.tokens;
         if tokens.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) <= Utc::now() {
             tokens = self.refresh(session_id, &tokens.access_token).await?;
@@ -98,7 +95,28 @@ impl TokenKeeper {
                 .clone()
         };
         let _guard = lock.lock().await;
-        let record = self.session(session_id)?.ok_or(AppError::NotSignedIn)?;
+        let replicas_lock = self.store.refresh_lock(session_id).await?;
+        let outcome = self
+            .refresh_holding_lock(session_id, used_access_token)
+            .await;
+        if let Err(e) = replicas_lock.release().await {
+            // The refresh itself is done; the lock's TTL frees it for the others.
+            tracing::warn!(error = %e, "could not release the refresh lock");
+        }
+        outcome
+    }
+
+    /// Reloads the session (another request, maybe on another replica, may have refreshed it
+    /// while this one waited for the lock) and refreshes only if still needed.
+    async fn refresh_holding_lock(
+        &self,
+        session_id: &str,
+        used_access_token: &str,
+    ) -> Result<GoToTokens, AppError> {
+        let record = self
+            .session(session_id)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
         let current = &record.tokens;
         let still_fresh =
             current.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) > Utc::now();
@@ -107,18 +125,20 @@ impl TokenKeeper {
         }
         match self.oauth.refresh(current).await {
             Ok(tokens) => {
-                self.store.put_session(
-                    session_id,
-                    &SessionRecord {
-                        tokens: tokens.clone(),
-                        created_at: record.created_at,
-                    },
-                )?;
+                self.store
+                    .put_session(
+                        session_id,
+                        &SessionRecord {
+                            tokens: tokens.clone(),
+                            created_at: record.created_at,
+                        },
+                    )
+                    .await?;
                 Ok(tokens)
             }
             Err(TokenError::InvalidGrant) => {
                 tracing::info!(organizer = %current.organizer_key, "refresh token refused; ending the session");
-                self.store.delete_session(session_id)?;
+                self.store.delete_session(session_id).await?;
                 Err(AppError::Reconnect)
             }
             Err(TokenError::OverBudget(wait)) => Err(AppError::TooManyRequests {

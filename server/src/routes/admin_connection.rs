@@ -14,7 +14,7 @@ use crate::session::{self, LOGIN_COOKIE};
 use crate::state::AppState;
 
 pub async fn connect(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
-    start_login(&state, jar, "/".into(), true, false)
+    start_login(&state, jar, "/".into(), true, false).await
 }
 
 #[derive(Deserialize)]
@@ -30,7 +30,7 @@ pub async fn server_context(
     jar: CookieJar,
     Query(query): Query<ServerContextQuery>,
 ) -> Result<Response, AppError> {
-    let login = take_checked_login(&state, &jar, query.state.as_deref(), true)?;
+    let login = take_checked_login(&state, &jar, query.state.as_deref(), true).await?;
     let jar = jar.remove(session::removal(LOGIN_COOKIE));
     let outcome = match (query.error, query.code) {
         (Some(error), _) => Err(format!("GoTo did not grant access ({error}).")),
@@ -66,7 +66,9 @@ async fn connect_with_code(
             }
             other => format!("GoTo refused the connection: {other}"),
         })?;
-    organizer_sync::accept_admin_tokens(state, tokens).map_err(|e| e.to_string())?;
+    organizer_sync::accept_admin_tokens(state, tokens)
+        .await
+        .map_err(|e| e.to_string())?;
     organizer_sync::sync(state)
         .await
         .map_err(|e| format!("Connected, but the first sync failed: {e}"))

@@ -10,9 +10,9 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the store answers.
+/// Ready when the store answers (SQLite, or Redis with PING).
 pub async fn readyz(State(state): State<AppState>) -> Result<(StatusCode, &'static str), AppError> {
-    state.store.ping()?;
+    state.store.ping().await?;
     Ok((StatusCode::OK, "ready"))
 }
 

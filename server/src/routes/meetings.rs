@@ -63,7 +63,11 @@ pub async fn create(
     ));
     let started = std::time::Instant::now();
     loop {
-        match state.store.claim_idempotent(&user, &key, &fingerprint)? {
+        match state
+            .store
+            .claim_idempotent(&user, &key, &fingerprint)
+            .await?
+        {
             Claim::Claimed => break,
             Claim::Done { status, body } => return Ok(replay(status, body)),
             Claim::Mismatch => {
@@ -82,11 +86,14 @@ pub async fn create(
     match create_at_goto(&state, &session, form).await {
         Ok(meeting) => {
             let body = serde_json::to_string(&meeting).map_err(AppError::internal)?;
-            state.store.finish_idempotent(&user, &key, 201, &body)?;
+            state
+                .store
+                .finish_idempotent(&user, &key, 201, &body)
+                .await?;
             Ok((StatusCode::CREATED, Json(meeting)).into_response())
         }
         Err(e) => {
-            state.store.release_idempotent(&user, &key)?;
+            state.store.release_idempotent(&user, &key).await?;
             Err(e)
         }
     }
@@ -109,7 +116,7 @@ async fn create_at_goto(
     session: &CurrentSession,
     form: CreateMeeting,
 ) -> Result<Meeting, AppError> {
-    let organizers = state.store.organizers()?;
+    let organizers = state.store.organizers().await?;
     check_coorganizers_offered(
         &form.coorganizer_keys,
         &organizers,
@@ -148,14 +155,17 @@ async fn create_at_goto(
         .id()
         .ok_or_else(|| AppError::Upstream("GoTo returned a meeting without a usable id".into()))?;
     let organizer_key = &session.record.tokens.organizer_key;
-    state.store.put_meeting_extras(
-        id.as_str(),
-        organizer_key,
-        &MeetingExtras {
-            join_url: created.join_url.clone(),
-            password: password.clone(),
-        },
-    )?;
+    state
+        .store
+        .put_meeting_extras(
+            id.as_str(),
+            organizer_key,
+            &MeetingExtras {
+                join_url: created.join_url.clone(),
+                password: password.clone(),
+            },
+        )
+        .await?;
     Ok(Meeting {
         id: id.as_str().to_owned(),
         subject: form.subject.trim().to_owned(),
@@ -305,12 +315,15 @@ async fn load(
         })
         .await?;
     let organizer_key = &session.record.tokens.organizer_key;
-    let extras = state.store.meeting_extras(id.as_str(), organizer_key)?;
+    let extras = state
+        .store
+        .meeting_extras(id.as_str(), organizer_key)
+        .await?;
     let (starts_at, ends_at) = info
         .starts_at()
         .zip(info.ends_at())
         .ok_or_else(|| AppError::Upstream("GoTo returned unreadable meeting times".into()))?;
-    let organizers = state.store.organizers()?;
+    let organizers = state.store.organizers().await?;
     Ok(Meeting {
         subject: unescape_subject(&info.subject),
         starts_at,

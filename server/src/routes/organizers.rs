@@ -28,7 +28,8 @@ pub async fn search(
     let me = &session.record.tokens.organizer_key;
     let found = state
         .store
-        .organizers()?
+        .organizers()
+        .await?
         .into_iter()
         .filter(|o| o.active && o.has_g2m && &o.key != me)
         .filter(|o| matches_query(o, &q))

@@ -17,7 +17,7 @@ pub async fn get_session(
     let Some(id) = jar.get(SESSION_COOKIE) else {
         return Ok(Json(SessionInfo::default()));
     };
-    let user = state.keeper.session(id.value())?.map(|record| User {
+    let user = state.keeper.session(id.value()).await?.map(|record| User {
         name: record.tokens.display_name(),
         email: record.tokens.email.clone(),
         organizer_key: record.tokens.organizer_key.clone(),

@@ -56,9 +56,10 @@ pub async fn login(
         false,
         popup,
     )
+    .await
 }
 
-pub fn start_login(
+pub async fn start_login(
     state: &AppState,
     jar: CookieJar,
     return_to: String,
@@ -72,17 +73,20 @@ pub fn start_login(
     };
     let authorization = oauth.authorize();
     let login_id = session::random_id();
-    state.store.put_login(
-        &login_id,
-        &LoginTransaction {
-            state: authorization.state,
-            pkce_verifier: authorization.pkce_verifier,
-            return_to,
-            popup,
-            admin,
-            created_at: Utc::now(),
-        },
-    )?;
+    state
+        .store
+        .put_login(
+            &login_id,
+            &LoginTransaction {
+                state: authorization.state,
+                pkce_verifier: authorization.pkce_verifier,
+                return_to,
+                popup,
+                admin,
+                created_at: Utc::now(),
+            },
+        )
+        .await?;
     let jar = jar.add(session::login_cookie(login_id));
     Ok((jar, Redirect::to(&authorization.url)).into_response())
 }
@@ -95,7 +99,7 @@ pub struct CallbackQuery {
 }
 
 /// The login transaction this callback belongs to, checked and consumed.
-pub fn take_checked_login(
+pub async fn take_checked_login(
     state: &AppState,
     jar: &CookieJar,
     returned_state: Option<&str>,
@@ -107,7 +111,8 @@ pub fn take_checked_login(
         .ok_or(AppError::BadRequest("no login in progress"))?;
     let login = state
         .store
-        .take_login(&login_id)?
+        .take_login(&login_id)
+        .await?
         .ok_or(AppError::BadRequest("login expired or already used"))?;
     let returned = returned_state.unwrap_or("");
     let matches: bool = login.state.as_bytes().ct_eq(returned.as_bytes()).into();
@@ -122,7 +127,7 @@ pub async fn callback(
     jar: CookieJar,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
-    let login = take_checked_login(&state, &jar, query.state.as_deref(), false)?;
+    let login = take_checked_login(&state, &jar, query.state.as_deref(), false).await?;
     let jar = jar.remove(session::removal(LOGIN_COOKIE));
     if let Some(error) = query.error {
         // The person said no (or GoTo failed): back to the app, still signed out.
@@ -140,16 +145,19 @@ pub async fn callback(
         })?;
     // A fresh id at every sign-in: an id planted before login is worth nothing after it.
     if let Some(old) = jar.get(SESSION_COOKIE) {
-        state.store.delete_session(old.value())?;
+        state.store.delete_session(old.value()).await?;
     }
     let session_id = session::random_id();
-    state.store.put_session(
-        &session_id,
-        &SessionRecord {
-            tokens,
-            created_at: Utc::now(),
-        },
-    )?;
+    state
+        .store
+        .put_session(
+            &session_id,
+            &SessionRecord {
+                tokens,
+                created_at: Utc::now(),
+            },
+        )
+        .await?;
     let jar = jar.add(session::session_cookie(
         session_id,
         state.config.session_max,
@@ -204,7 +212,7 @@ pub fn no_referrer(mut response: Response) -> Response {
 
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
     if let Some(id) = jar.get(SESSION_COOKIE) {
-        state.store.delete_session(id.value())?;
+        state.store.delete_session(id.value()).await?;
     }
     let jar = jar.remove(session::removal(SESSION_COOKIE));
     Ok((jar, StatusCode::NO_CONTENT).into_response())

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod redis_server;
+
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 

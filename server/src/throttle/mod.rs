@@ -5,10 +5,19 @@
 //! lets almost 200 calls through in one minute after an idle spell, which the brief's
 //! "100 requests per 1 minute" forbids. A call over budget waits for a slot, up to a bound;
 //! past that the caller answers 429 with `Retry-After`.
+//!
+//! One replica keeps the log in memory. Several replicas (Redis store) share one log in Redis
+//! (`redis.rs`), so together they still make at most 100 calls a minute.
+
+mod redis;
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use ::redis::aio::ConnectionManager;
+
+use self::redis::SharedLog;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Window {
@@ -19,7 +28,14 @@ pub struct Window {
 pub struct Throttle {
     windows: Vec<Window>,
     max_wait: Duration,
-    calls: Mutex<VecDeque<Instant>>,
+    log: Log,
+}
+
+enum Log {
+    /// This process's calls: enough when it is the only replica.
+    Local(Mutex<VecDeque<Instant>>),
+    /// Every replica's calls, in Redis.
+    Shared(SharedLog),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -32,27 +48,37 @@ impl Throttle {
         Throttle {
             windows,
             max_wait,
-            calls: Mutex::new(VecDeque::new()),
+            log: Log::Local(Mutex::new(VecDeque::new())),
+        }
+    }
+
+    /// The same budget, shared through Redis by every replica.
+    pub fn shared(windows: Vec<Window>, max_wait: Duration, conn: ConnectionManager) -> Throttle {
+        Throttle {
+            log: Log::Shared(SharedLog::new(conn, &windows)),
+            windows,
+            max_wait,
         }
     }
 
     /// The brief's 100 per minute plus GoTo's 10 per second.
     pub fn goto_default(per_minute: usize, max_wait: Duration) -> Throttle {
-        Throttle::new(
-            vec![
-                Window {
-                    limit: per_minute,
-                    length: Duration::from_secs(60),
-                },
-                // GoTo counts 10 a second on its side; calls reach it a little unevenly, so our
-                // second is a little longer than GoTo's.
-                Window {
-                    limit: 10,
-                    length: Duration::from_millis(1200),
-                },
-            ],
-            max_wait,
-        )
+        Throttle::new(Throttle::goto_windows(per_minute), max_wait)
+    }
+
+    pub fn goto_windows(per_minute: usize) -> Vec<Window> {
+        vec![
+            Window {
+                limit: per_minute,
+                length: Duration::from_secs(60),
+            },
+            // GoTo counts 10 a second on its side; calls reach it a little unevenly, so our
+            // second is a little longer than GoTo's.
+            Window {
+                limit: 10,
+                length: Duration::from_millis(1200),
+            },
+        ]
     }
 
     /// How long until a call may go at `now`, given the calls already made.
@@ -75,9 +101,10 @@ impl Throttle {
             .unwrap_or(Duration::ZERO)
     }
 
-    /// Takes a slot now if one is free; otherwise says how long until one is.
-    pub fn try_acquire(&self, now: Instant) -> Result<(), Duration> {
-        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+    /// Takes a slot in the in-process log now if one is free; otherwise says how long until
+    /// one is.
+    fn take_slot(&self, calls: &Mutex<VecDeque<Instant>>, now: Instant) -> Result<(), Duration> {
+        let mut calls = calls.lock().unwrap_or_else(|p| p.into_inner());
         let longest = self
             .windows
             .iter()
@@ -104,7 +131,21 @@ impl Throttle {
         let deadline = Instant::now() + self.max_wait;
         loop {
             let now = Instant::now();
-            match self.try_acquire(now) {
+            let attempt = match &self.log {
+                Log::Local(calls) => self.take_slot(calls, now),
+                Log::Shared(log) => match log.try_acquire().await {
+                    Ok(attempt) => attempt,
+                    // Without the shared log nobody can tell whether the budget has room;
+                    // refusing keeps the deployment within it (readyz reports the outage).
+                    Err(e) => {
+                        tracing::error!(error = %e, "the shared GoTo budget in Redis is unreachable");
+                        return Err(OverBudget {
+                            retry_after: Duration::from_secs(5),
+                        });
+                    }
+                },
+            };
+            match attempt {
                 Ok(()) => return Ok(()),
                 Err(wait) if now + wait > deadline => {
                     return Err(OverBudget {
@@ -120,6 +161,15 @@ impl Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Throttle {
+        fn try_acquire(&self, now: Instant) -> Result<(), Duration> {
+            match &self.log {
+                Log::Local(calls) => self.take_slot(calls, now),
+                Log::Shared(_) => unreachable!("these tests use the in-process log"),
+            }
+        }
+    }
 
     #[test]
     fn the_101st_call_in_a_minute_waits_for_the_first_to_age_out() {

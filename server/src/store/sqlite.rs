@@ -1,83 +1,27 @@
-//! Server-side state: sessions, login transactions, the admin connection, the organizer
-//! cache and meeting passwords. The embedded default is one SQLite file.
-//!
-//! Session ids and login ids are stored only as SHA-256 hashes, so a copy of the database
-//! holds no usable cookie; tokens and passwords are sealed (AES-GCM) with the row they
-//! belong to as associated data.
+//! The embedded default store: one SQLite file in the data directory, for one replica.
 
 use std::path::Path;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::{de::DeserializeOwned, Serialize};
 
+use super::{
+    hash_id, idempotency_context, login_context, meeting_context, session_context, CachedOrganizer,
+    Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionLimits, SessionRecord,
+    ADMIN_CONTEXT, IDEMPOTENCY_SECONDS, LOGIN_SECONDS,
+};
 use crate::crypto::Sealer;
 use crate::error::AppError;
 
-/// What GoTo gave us for one person or for the admin service account. Only ever stored
-/// sealed, never serialised into a response or a log.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct GoToTokens {
-    pub access_token: String,
-    pub refresh_token: String,
-    pub expires_at: DateTime<Utc>,
-    pub organizer_key: String,
-    pub account_key: Option<String>,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-}
-
-impl std::fmt::Debug for GoToTokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GoToTokens")
-            .field("organizer_key", &self.organizer_key)
-            .field("expires_at", &self.expires_at)
-            .finish_non_exhaustive()
-    }
-}
-
-impl GoToTokens {
-    pub fn display_name(&self) -> String {
-        let name = format!("{} {}", self.first_name, self.last_name);
-        let name = name.trim();
-        if name.is_empty() {
-            self.email.clone()
-        } else {
-            name.to_owned()
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SessionRecord {
-    pub tokens: GoToTokens,
-    pub created_at: DateTime<Utc>,
-}
-
-/// A login in progress: bound to the short-lived login cookie, used once.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct LoginTransaction {
-    pub state: String,
-    pub pkce_verifier: String,
-    pub return_to: String,
-    pub popup: bool,
-    pub admin: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-pub fn hash_id(id: &str) -> String {
-    hex::encode(Sha256::digest(id.as_bytes()))
-}
-
-pub struct Store {
+pub struct SqliteStore {
     conn: Mutex<Connection>,
     sealer: Sealer,
+    limits: SessionLimits,
 }
 
-impl std::fmt::Debug for Store {
+impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Store(sqlite)")
     }
@@ -87,20 +31,28 @@ fn db(e: rusqlite::Error) -> AppError {
     AppError::Internal(format!("store: {e}"))
 }
 
-impl Store {
-    pub fn open(path: &Path, sealer: Sealer) -> Result<Store, AppError> {
+impl SqliteStore {
+    pub fn open(
+        path: &Path,
+        sealer: Sealer,
+        limits: SessionLimits,
+    ) -> Result<SqliteStore, AppError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(AppError::internal)?;
         }
         let conn = Connection::open(path).map_err(db)?;
-        Store::init(conn, sealer)
+        SqliteStore::init(conn, sealer, limits)
     }
 
-    pub fn in_memory(sealer: Sealer) -> Result<Store, AppError> {
-        Store::init(Connection::open_in_memory().map_err(db)?, sealer)
+    pub fn in_memory(sealer: Sealer, limits: SessionLimits) -> Result<SqliteStore, AppError> {
+        SqliteStore::init(Connection::open_in_memory().map_err(db)?, sealer, limits)
     }
 
-    fn init(conn: Connection, sealer: Sealer) -> Result<Store, AppError> {
+    fn init(
+        conn: Connection,
+        sealer: Sealer,
+        limits: SessionLimits,
+    ) -> Result<SqliteStore, AppError> {
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA busy_timeout = 5000;
@@ -121,9 +73,10 @@ impl Store {
                  meeting_id TEXT PRIMARY KEY, organizer_key TEXT NOT NULL, sealed BLOB NOT NULL);",
         )
         .map_err(db)?;
-        Ok(Store {
+        Ok(SqliteStore {
             conn: Mutex::new(conn),
             sealer,
+            limits,
         })
     }
 
@@ -134,13 +87,11 @@ impl Store {
     }
 
     fn seal<T: Serialize>(&self, value: &T, context: &str) -> Vec<u8> {
-        let json = serde_json::to_vec(value).expect("store values serialise");
-        self.sealer.seal(&json, context)
+        super::seal(&self.sealer, value, context)
     }
 
     fn open_sealed<T: DeserializeOwned>(&self, sealed: &[u8], context: &str) -> Option<T> {
-        let plain = self.sealer.open(sealed, context)?;
-        serde_json::from_slice(&plain).ok()
+        super::open_sealed(&self.sealer, sealed, context)
     }
 
     pub fn ping(&self) -> Result<(), AppError> {
@@ -153,7 +104,7 @@ impl Store {
 
     pub fn put_session(&self, id: &str, record: &SessionRecord) -> Result<(), AppError> {
         let id_hash = hash_id(id);
-        let sealed = self.seal(record, &format!("session:{id_hash}"));
+        let sealed = self.seal(record, &session_context(&id_hash));
         let now = Utc::now().timestamp();
         self.conn()
             .execute(
@@ -166,13 +117,11 @@ impl Store {
         Ok(())
     }
 
-    /// The session, if it exists and is neither idle too long nor too old. Touches it.
-    pub fn get_session(
-        &self,
-        id: &str,
-        idle_limit: chrono::Duration,
-        max_age: chrono::Duration,
-    ) -> Result<Option<SessionRecord>, AppError> {
+    pub fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
+        let SessionLimits {
+            idle: idle_limit,
+            max: max_age,
+        } = self.limits;
         let id_hash = hash_id(id);
         let now = Utc::now();
         let conn = self.conn();
@@ -199,7 +148,7 @@ impl Store {
             params![id_hash, now.timestamp()],
         )
         .map_err(db)?;
-        Ok(self.open_sealed(&sealed, &format!("session:{id_hash}")))
+        Ok(self.open_sealed(&sealed, &session_context(&id_hash)))
     }
 
     pub fn delete_session(&self, id: &str) -> Result<(), AppError> {
@@ -216,12 +165,12 @@ impl Store {
 
     pub fn put_login(&self, id: &str, login: &LoginTransaction) -> Result<(), AppError> {
         let id_hash = hash_id(id);
-        let sealed = self.seal(login, &format!("login:{id_hash}"));
+        let sealed = self.seal(login, &login_context(&id_hash));
         let conn = self.conn();
         // Abandoned logins are short-lived; sweep them whenever a new one starts.
         conn.execute(
             "DELETE FROM logins WHERE created_at < ?1",
-            params![Utc::now().timestamp() - 600],
+            params![Utc::now().timestamp() - LOGIN_SECONDS],
         )
         .map_err(db)?;
         conn.execute(
@@ -232,7 +181,6 @@ impl Store {
         Ok(())
     }
 
-    /// Removes and returns the login: a state can be used once only.
     pub fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
         let id_hash = hash_id(id);
         let sealed: Option<Vec<u8>> = self
@@ -244,13 +192,13 @@ impl Store {
             )
             .optional()
             .map_err(db)?;
-        Ok(sealed.and_then(|s| self.open_sealed(&s, &format!("login:{id_hash}"))))
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
     }
 
     // ---- admin connection and organizer cache --------------------------------------------
 
     pub fn put_admin_tokens(&self, tokens: &GoToTokens) -> Result<(), AppError> {
-        let sealed = self.seal(tokens, "admin");
+        let sealed = self.seal(tokens, ADMIN_CONTEXT);
         self.conn()
             .execute(
                 "INSERT INTO admin_connection (id, sealed) VALUES (1, ?1)
@@ -271,7 +219,7 @@ impl Store {
             )
             .optional()
             .map_err(db)?;
-        Ok(sealed.and_then(|s| self.open_sealed(&s, "admin")))
+        Ok(sealed.and_then(|s| self.open_sealed(&s, ADMIN_CONTEXT)))
     }
 
     pub fn put_organizers(&self, organizers: &[CachedOrganizer]) -> Result<(), AppError> {
@@ -301,9 +249,6 @@ impl Store {
 
     // ---- idempotency -----------------------------------------------------------------------
 
-    /// Claims `key` for this user's request. `Claimed` means go ahead (and call
-    /// [`Store::finish_idempotent`] or [`Store::release_idempotent`]); otherwise another
-    /// request holds or held it. Records live 24 hours.
     pub fn claim_idempotent(
         &self,
         user_key: &str,
@@ -327,7 +272,7 @@ impl Store {
         if inserted == 1 {
             return Ok(Claim::Claimed);
         }
-        let (stored_fingerprint, status, body): (String, Option<u16>, Option<String>) = conn
+        let (stored_fingerprint, status, body): (String, Option<u16>, Option<Vec<u8>>) = conn
             .query_row(
                 "SELECT fingerprint, status, body FROM idempotency WHERE user_key = ?1 AND key = ?2",
                 params![user_key, key],
@@ -338,7 +283,12 @@ impl Store {
             return Ok(Claim::Mismatch);
         }
         Ok(match (status, body) {
-            (Some(status), Some(body)) => Claim::Done { status, body },
+            (Some(status), Some(sealed)) => Claim::Done {
+                status,
+                body: self
+                    .open_sealed(&sealed, &idempotency_context(user_key, key))
+                    .ok_or_else(|| AppError::Internal("unreadable idempotency record".into()))?,
+            },
             _ => Claim::InProgress,
         })
     }
@@ -350,16 +300,17 @@ impl Store {
         status: u16,
         body: &str,
     ) -> Result<(), AppError> {
+        // The answer holds the meeting's password: sealed like every other secret.
+        let sealed = self.seal(&body, &idempotency_context(user_key, key));
         self.conn()
             .execute(
                 "UPDATE idempotency SET status = ?3, body = ?4 WHERE user_key = ?1 AND key = ?2",
-                params![user_key, key, status, body],
+                params![user_key, key, status, sealed],
             )
             .map_err(db)?;
         Ok(())
     }
 
-    /// Frees the key after a failure that certainly made no meeting, so a retry may proceed.
     pub fn release_idempotent(&self, user_key: &str, key: &str) -> Result<(), AppError> {
         self.conn()
             .execute(
@@ -378,7 +329,7 @@ impl Store {
         organizer_key: &str,
         extras: &MeetingExtras,
     ) -> Result<(), AppError> {
-        let sealed = self.seal(extras, &format!("meeting:{meeting_id}:{organizer_key}"));
+        let sealed = self.seal(extras, &meeting_context(meeting_id, organizer_key));
         self.conn()
             .execute(
                 "INSERT INTO meeting_secrets (meeting_id, organizer_key, sealed) VALUES (?1, ?2, ?3)
@@ -389,7 +340,6 @@ impl Store {
         Ok(())
     }
 
-    /// What we keep of a meeting, only for the organizer who created it.
     pub fn meeting_extras(
         &self,
         meeting_id: &str,
@@ -404,50 +354,20 @@ impl Store {
             )
             .optional()
             .map_err(db)?;
-        Ok(sealed
-            .and_then(|s| self.open_sealed(&s, &format!("meeting:{meeting_id}:{organizer_key}"))))
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &meeting_context(meeting_id, organizer_key))))
     }
-}
-
-/// GoTo has no field for a meeting's password (it asks the organizer at start) and does not
-/// return the join link when a meeting is read back, so both are kept here, sealed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MeetingExtras {
-    pub join_url: String,
-    pub password: Option<String>,
-}
-
-pub const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Claim {
-    Claimed,
-    InProgress,
-    Done {
-        status: u16,
-        body: String,
-    },
-    /// The key was used for a different request.
-    Mismatch,
-}
-
-/// One organizer of the account as synced with the admin connection.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CachedOrganizer {
-    pub key: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub active: bool,
-    pub has_g2m: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn store() -> Store {
-        Store::in_memory(Sealer::new(&[1; 32])).unwrap()
+    fn store() -> SqliteStore {
+        let limits = SessionLimits {
+            idle: chrono::Duration::hours(1),
+            max: chrono::Duration::hours(24),
+        };
+        SqliteStore::in_memory(Sealer::new(&[1; 32]), limits).unwrap()
     }
 
     fn tokens() -> GoToTokens {
@@ -487,12 +407,22 @@ mod tests {
             created_at: Utc::now(),
         };
         s.put_session("sid", &record).unwrap();
-        let hour = chrono::Duration::hours(1);
-        assert!(s.get_session("sid", hour, hour).unwrap().is_some());
+        assert!(s.get_session("sid").unwrap().is_some());
         s.conn()
             .execute("UPDATE sessions SET last_seen = last_seen - 7200", [])
             .unwrap();
-        assert!(s.get_session("sid", hour, hour * 24).unwrap().is_none());
+        assert!(s.get_session("sid").unwrap().is_none());
+    }
+
+    #[test]
+    fn sessions_end_at_their_maximum_age_even_when_used() {
+        let s = store();
+        let record = SessionRecord {
+            tokens: tokens(),
+            created_at: Utc::now() - chrono::Duration::hours(25),
+        };
+        s.put_session("sid", &record).unwrap();
+        assert!(s.get_session("sid").unwrap().is_none());
     }
 
     #[test]
@@ -542,6 +472,19 @@ mod tests {
             s.claim_idempotent("u", "k", "f").unwrap(),
             Claim::Done { .. }
         ));
+    }
+
+    #[test]
+    fn a_replayed_answer_is_not_stored_in_clear() {
+        let s = store();
+        s.claim_idempotent("u", "k", "f").unwrap();
+        s.finish_idempotent("u", "k", 201, r#"{"password":"hunter22"}"#)
+            .unwrap();
+        let body: Vec<u8> = s
+            .conn()
+            .query_row("SELECT body FROM idempotency", [], |r| r.get(0))
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&body).contains("hunter22"));
     }
 
     #[test]

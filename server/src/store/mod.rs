@@ -1,0 +1,316 @@
+//! Server-side state: sessions, login transactions, the admin connection, the organizer
+//! cache, idempotency records and meeting passwords.
+//!
+//! Two places it can live, chosen by `MEETINGS_STORE`: one SQLite file (the default, one
+//! replica) or a Redis server shared by several replicas. Both keep the same things the same
+//! way: session ids and login ids only as SHA-256 hashes, so a copy of the data holds no
+//! usable cookie; tokens, passwords and replayed answers sealed (AES-GCM) with what they
+//! belong to as associated data, so a value moved to another key does not open.
+
+mod redis;
+mod refresh_lock;
+mod sqlite;
+
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::crypto::Sealer;
+use crate::error::AppError;
+
+pub use self::redis::{connect_redis, RedisStore, KEY_PREFIX};
+pub use refresh_lock::RefreshLock;
+pub use sqlite::SqliteStore;
+
+/// What GoTo gave us for one person or for the admin service account. Only ever stored
+/// sealed, never serialised into a response or a log.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct GoToTokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub organizer_key: String,
+    pub account_key: Option<String>,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+impl std::fmt::Debug for GoToTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoToTokens")
+            .field("organizer_key", &self.organizer_key)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GoToTokens {
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.first_name, self.last_name);
+        let name = name.trim();
+        if name.is_empty() {
+            self.email.clone()
+        } else {
+            name.to_owned()
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub tokens: GoToTokens,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A login in progress: bound to the short-lived login cookie, used once.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginTransaction {
+    pub state: String,
+    pub pkce_verifier: String,
+    pub return_to: String,
+    pub popup: bool,
+    pub admin: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// GoTo has no field for a meeting's password (it asks the organizer at start) and does not
+/// return the join link when a meeting is read back, so both are kept here, sealed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeetingExtras {
+    pub join_url: String,
+    pub password: Option<String>,
+}
+
+pub const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
+
+/// A login transaction is good for this long (the login cookie's lifetime too).
+pub const LOGIN_SECONDS: i64 = 600;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claim {
+    Claimed,
+    InProgress,
+    Done {
+        status: u16,
+        body: String,
+    },
+    /// The key was used for a different request.
+    Mismatch,
+}
+
+/// One organizer of the account as synced with the admin connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CachedOrganizer {
+    pub key: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub active: bool,
+    pub has_g2m: bool,
+}
+
+/// How long a session lasts: it ends after `idle` unused, and at the latest `max` after
+/// sign-in.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionLimits {
+    pub idle: chrono::Duration,
+    pub max: chrono::Duration,
+}
+
+impl SessionLimits {
+    pub fn from_std(idle: std::time::Duration, max: std::time::Duration) -> SessionLimits {
+        SessionLimits {
+            idle: chrono::Duration::from_std(idle).unwrap_or(chrono::Duration::hours(8)),
+            max: chrono::Duration::from_std(max).unwrap_or(chrono::Duration::days(30)),
+        }
+    }
+}
+
+pub fn hash_id(id: &str) -> String {
+    hex::encode(Sha256::digest(id.as_bytes()))
+}
+
+// The associated data each sealed value is bound to: the same in both stores.
+fn session_context(id_hash: &str) -> String {
+    format!("session:{id_hash}")
+}
+
+fn login_context(id_hash: &str) -> String {
+    format!("login:{id_hash}")
+}
+
+const ADMIN_CONTEXT: &str = "admin";
+
+fn meeting_context(meeting_id: &str, organizer_key: &str) -> String {
+    format!("meeting:{meeting_id}:{organizer_key}")
+}
+
+fn idempotency_context(user_key: &str, key: &str) -> String {
+    format!("idempotency:{user_key}:{key}")
+}
+
+fn seal<T: Serialize>(sealer: &Sealer, value: &T, context: &str) -> Vec<u8> {
+    let json = serde_json::to_vec(value).expect("store values serialise");
+    sealer.seal(&json, context)
+}
+
+fn open_sealed<T: DeserializeOwned>(sealer: &Sealer, sealed: &[u8], context: &str) -> Option<T> {
+    let plain = sealer.open(sealed, context)?;
+    serde_json::from_slice(&plain).ok()
+}
+
+/// The store the handlers use. The SQLite calls are short and run inline (behind their
+/// mutex), as before; the Redis calls are awaited.
+#[derive(Debug)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Redis(RedisStore),
+}
+
+impl Store {
+    /// Whether the store answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.ping(),
+            Store::Redis(r) => r.ping().await,
+        }
+    }
+
+    pub async fn put_session(&self, id: &str, record: &SessionRecord) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.put_session(id, record),
+            Store::Redis(r) => r.put_session(id, record).await,
+        }
+    }
+
+    /// The session, if it exists and is neither idle too long nor too old. Touches it.
+    pub async fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
+        match self {
+            Store::Sqlite(s) => s.get_session(id),
+            Store::Redis(r) => r.get_session(id).await,
+        }
+    }
+
+    pub async fn delete_session(&self, id: &str) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.delete_session(id),
+            Store::Redis(r) => r.delete_session(id).await,
+        }
+    }
+
+    pub async fn put_login(&self, id: &str, login: &LoginTransaction) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.put_login(id, login),
+            Store::Redis(r) => r.put_login(id, login).await,
+        }
+    }
+
+    /// Removes and returns the login: a state can be used once only.
+    pub async fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
+        match self {
+            Store::Sqlite(s) => s.take_login(id),
+            Store::Redis(r) => r.take_login(id).await,
+        }
+    }
+
+    pub async fn put_admin_tokens(&self, tokens: &GoToTokens) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.put_admin_tokens(tokens),
+            Store::Redis(r) => r.put_admin_tokens(tokens).await,
+        }
+    }
+
+    pub async fn admin_tokens(&self) -> Result<Option<GoToTokens>, AppError> {
+        match self {
+            Store::Sqlite(s) => s.admin_tokens(),
+            Store::Redis(r) => r.admin_tokens().await,
+        }
+    }
+
+    pub async fn put_organizers(&self, organizers: &[CachedOrganizer]) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.put_organizers(organizers),
+            Store::Redis(r) => r.put_organizers(organizers).await,
+        }
+    }
+
+    pub async fn organizers(&self) -> Result<Vec<CachedOrganizer>, AppError> {
+        match self {
+            Store::Sqlite(s) => s.organizers(),
+            Store::Redis(r) => r.organizers().await,
+        }
+    }
+
+    /// Claims `key` for this user's request. `Claimed` means go ahead (and call
+    /// [`Store::finish_idempotent`] or [`Store::release_idempotent`]); otherwise another
+    /// request holds or held it. Records live 24 hours.
+    pub async fn claim_idempotent(
+        &self,
+        user_key: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> Result<Claim, AppError> {
+        match self {
+            Store::Sqlite(s) => s.claim_idempotent(user_key, key, fingerprint),
+            Store::Redis(r) => r.claim_idempotent(user_key, key, fingerprint).await,
+        }
+    }
+
+    pub async fn finish_idempotent(
+        &self,
+        user_key: &str,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.finish_idempotent(user_key, key, status, body),
+            Store::Redis(r) => r.finish_idempotent(user_key, key, status, body).await,
+        }
+    }
+
+    /// Frees the key after a failure that certainly made no meeting, so a retry may proceed.
+    pub async fn release_idempotent(&self, user_key: &str, key: &str) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.release_idempotent(user_key, key),
+            Store::Redis(r) => r.release_idempotent(user_key, key).await,
+        }
+    }
+
+    pub async fn put_meeting_extras(
+        &self,
+        meeting_id: &str,
+        organizer_key: &str,
+        extras: &MeetingExtras,
+    ) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.put_meeting_extras(meeting_id, organizer_key, extras),
+            Store::Redis(r) => {
+                r.put_meeting_extras(meeting_id, organizer_key, extras)
+                    .await
+            }
+        }
+    }
+
+    /// What we keep of a meeting, only for the organizer who created it.
+    pub async fn meeting_extras(
+        &self,
+        meeting_id: &str,
+        organizer_key: &str,
+    ) -> Result<Option<MeetingExtras>, AppError> {
+        match self {
+            Store::Sqlite(s) => s.meeting_extras(meeting_id, organizer_key),
+            Store::Redis(r) => r.meeting_extras(meeting_id, organizer_key).await,
+        }
+    }
+
+    /// The cross-replica half of "one refresh at a time per session": with Redis, a lock
+    /// every replica sees; with SQLite (one process) nothing, the in-process mutex suffices.
+    pub async fn refresh_lock(&self, session_id: &str) -> Result<RefreshLock, AppError> {
+        match self {
+            Store::Sqlite(_) => Ok(RefreshLock::in_process()),
+            Store::Redis(r) => RefreshLock::acquire(r.connection(), &hash_id(session_id)).await,
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The store for several replicas: one Redis server they all share (`MEETINGS_STORE=redis://…`).
+//!
+//! Keys (all under `meetings:`, so the database may hold other things):
+//! - `session:<id hash>`: the sealed record; its TTL is the idle limit, renewed on each use and
+//!   never past the absolute maximum, which is also checked from the record's `created_at`.
+//! - `login:<id hash>`: sealed, 10 minutes, taken with GETDEL so only one callback gets it.
+//! - `idempotency:<user>:<key>`: a hash (fingerprint, status, sealed body), 24 hours.
+//! - `meeting:<id>`: a hash (organizer, sealed extras); `admin` (sealed); `organizers` (JSON).
+//!   These three last as long as in SQLite: the password is needed as long as the meeting
+//!   can be opened, and the admin connection until an operator replaces it.
+//!
+//! The throttle's log (`meetings:throttle:…`) and the refresh lock
+//! (`meetings:lock:refresh:…`) live beside them; see `throttle/redis.rs` and
+//! `refresh_lock.rs`.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{cmd, Script};
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{
+    hash_id, idempotency_context, login_context, meeting_context, session_context, CachedOrganizer,
+    Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionLimits, SessionRecord,
+    ADMIN_CONTEXT, IDEMPOTENCY_SECONDS, LOGIN_SECONDS,
+};
+use crate::crypto::Sealer;
+use crate::error::AppError;
+
+/// Every key this app writes starts with this.
+pub const KEY_PREFIX: &str = "meetings:";
+
+pub(crate) fn redis_error(e: redis::RedisError) -> AppError {
+    AppError::Internal(format!("redis: {e}"))
+}
+
+/// Connects (retrying briefly, so replicas may start before Redis) and returns a connection
+/// that reconnects by itself and is shared by the store, the throttle and the refresh lock.
+/// Commands time out instead of hanging a request when Redis stops answering.
+/// Fails with the reason only (start-up reports it with the variable's name).
+pub async fn connect_redis(url: &str) -> Result<ConnectionManager, String> {
+    let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Duration::from_secs(2))
+        .set_response_timeout(Duration::from_secs(3))
+        .set_number_of_retries(4)
+        .set_max_delay(1000);
+    ConnectionManager::new_with_config(client, config)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Claims an idempotency key atomically: sets the fingerprint and the 24-hour TTL if the key
+/// is new (nil answer), else answers what is there.
+const CLAIM: &str = r"
+if redis.call('HSETNX', KEYS[1], 'fingerprint', ARGV[1]) == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return false
+end
+return redis.call('HMGET', KEYS[1], 'fingerprint', 'status', 'body')
+";
+
+/// Records the answer, unless the claim is gone (released or expired): a record without a
+/// fingerprint or TTL must never appear.
+const FINISH: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'status', ARGV[1], 'body', ARGV[2])
+end
+return 0
+";
+
+/// Deletes the claim only if no answer was recorded: a finished key keeps replaying.
+const RELEASE: &str = r"
+if redis.call('HEXISTS', KEYS[1], 'status') == 0 then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// What an existing idempotency record holds: fingerprint, status and sealed body.
+type HeldClaim = (Option<String>, Option<u16>, Option<Vec<u8>>);
+
+pub struct RedisStore {
+    conn: ConnectionManager,
+    sealer: Sealer,
+    limits: SessionLimits,
+    claim: Script,
+    finish: Script,
+    release: Script,
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store(redis)")
+    }
+}
+
+fn key(parts: &[&str]) -> String {
+    format!("{KEY_PREFIX}{}", parts.join(":"))
+}
+
+impl RedisStore {
+    pub fn new(conn: ConnectionManager, sealer: Sealer, limits: SessionLimits) -> RedisStore {
+        RedisStore {
+            conn,
+            sealer,
+            limits,
+            claim: Script::new(CLAIM),
+            finish: Script::new(FINISH),
+            release: Script::new(RELEASE),
+        }
+    }
+
+    /// The shared connection (cheap to clone: one multiplexed connection underneath).
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    fn seal<T: Serialize>(&self, value: &T, context: &str) -> Vec<u8> {
+        super::seal(&self.sealer, value, context)
+    }
+
+    fn open_sealed<T: DeserializeOwned>(&self, sealed: &[u8], context: &str) -> Option<T> {
+        super::open_sealed(&self.sealer, sealed, context)
+    }
+
+    pub async fn ping(&self) -> Result<(), AppError> {
+        let pong: String = cmd("PING")
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        if pong == "PONG" {
+            Ok(())
+        } else {
+            Err(AppError::Internal(format!(
+                "redis answered PING with {pong}"
+            )))
+        }
+    }
+
+    // ---- sessions -------------------------------------------------------------------
+
+    /// Seconds the session key may live from now: the idle limit, cut at the absolute
+    /// maximum. Zero or less: the session is over.
+    fn session_ttl(&self, record: &SessionRecord) -> i64 {
+        let left = record.created_at + self.limits.max - Utc::now();
+        self.limits.idle.min(left).num_seconds()
+    }
+
+    pub async fn put_session(&self, id: &str, record: &SessionRecord) -> Result<(), AppError> {
+        let id_hash = hash_id(id);
+        let key = key(&["session", &id_hash]);
+        let ttl = self.session_ttl(record);
+        if ttl <= 0 {
+            return self.delete_session(id).await;
+        }
+        let sealed = self.seal(record, &session_context(&id_hash));
+        cmd("SET")
+            .arg(&key)
+            .arg(sealed)
+            .arg("EX")
+            .arg(ttl)
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    pub async fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
+        let id_hash = hash_id(id);
+        let key = key(&["session", &id_hash]);
+        let mut conn = self.connection();
+        let sealed: Option<Vec<u8>> = cmd("GET")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .map_err(redis_error)?;
+        let Some(record) =
+            sealed.and_then(|s| self.open_sealed::<SessionRecord>(&s, &session_context(&id_hash)))
+        else {
+            return Ok(None);
+        };
+        let ttl = self.session_ttl(&record);
+        if ttl <= 0 {
+            cmd("DEL")
+                .arg(&key)
+                .query_async::<()>(&mut conn)
+                .await
+                .map_err(redis_error)?;
+            return Ok(None);
+        }
+        // Touch: the idle limit counts from now. A session deleted meanwhile (logout on
+        // another replica) stays deleted, since EXPIRE does not create keys.
+        cmd("EXPIRE")
+            .arg(&key)
+            .arg(ttl)
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(redis_error)?;
+        Ok(Some(record))
+    }
+
+    pub async fn delete_session(&self, id: &str) -> Result<(), AppError> {
+        cmd("DEL")
+            .arg(key(&["session", &hash_id(id)]))
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    // ---- login transactions -----------------------------------------------------------
+
+    pub async fn put_login(&self, id: &str, login: &LoginTransaction) -> Result<(), AppError> {
+        let id_hash = hash_id(id);
+        let sealed = self.seal(login, &login_context(&id_hash));
+        cmd("SET")
+            .arg(key(&["login", &id_hash]))
+            .arg(sealed)
+            .arg("EX")
+            .arg(LOGIN_SECONDS)
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    pub async fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
+        let id_hash = hash_id(id);
+        // GETDEL is atomic: of two callbacks racing with one state, only one gets it.
+        let sealed: Option<Vec<u8>> = cmd("GETDEL")
+            .arg(key(&["login", &id_hash]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
+    }
+
+    // ---- admin connection and organizer cache --------------------------------------------
+
+    pub async fn put_admin_tokens(&self, tokens: &GoToTokens) -> Result<(), AppError> {
+        cmd("SET")
+            .arg(key(&["admin"]))
+            .arg(self.seal(tokens, ADMIN_CONTEXT))
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    pub async fn admin_tokens(&self) -> Result<Option<GoToTokens>, AppError> {
+        let sealed: Option<Vec<u8>> = cmd("GET")
+            .arg(key(&["admin"]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, ADMIN_CONTEXT)))
+    }
+
+    pub async fn put_organizers(&self, organizers: &[CachedOrganizer]) -> Result<(), AppError> {
+        let json = serde_json::to_string(organizers).map_err(AppError::internal)?;
+        cmd("SET")
+            .arg(key(&["organizers"]))
+            .arg(json)
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    pub async fn organizers(&self) -> Result<Vec<CachedOrganizer>, AppError> {
+        let json: Option<String> = cmd("GET")
+            .arg(key(&["organizers"]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        Ok(json
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+
+    // ---- idempotency -----------------------------------------------------------------------
+
+    pub async fn claim_idempotent(
+        &self,
+        user_key: &str,
+        idempotency_key: &str,
+        fingerprint: &str,
+    ) -> Result<Claim, AppError> {
+        let held: Option<HeldClaim> = self
+            .claim
+            .key(key(&["idempotency", user_key, idempotency_key]))
+            .arg(fingerprint)
+            .arg(IDEMPOTENCY_SECONDS)
+            .invoke_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        let Some((stored_fingerprint, status, body)) = held else {
+            return Ok(Claim::Claimed);
+        };
+        if stored_fingerprint.as_deref() != Some(fingerprint) {
+            return Ok(Claim::Mismatch);
+        }
+        Ok(match (status, body) {
+            (Some(status), Some(sealed)) => Claim::Done {
+                status,
+                body: self
+                    .open_sealed(&sealed, &idempotency_context(user_key, idempotency_key))
+                    .ok_or_else(|| AppError::Internal("unreadable idempotency record".into()))?,
+            },
+            _ => Claim::InProgress,
+        })
+    }
+
+    pub async fn finish_idempotent(
+        &self,
+        user_key: &str,
+        idempotency_key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), AppError> {
+        // The answer holds the meeting's password: sealed like every other secret.
+        let sealed = self.seal(&body, &idempotency_context(user_key, idempotency_key));
+        self.finish
+            .key(key(&["idempotency", user_key, idempotency_key]))
+            .arg(status)
+            .arg(sealed)
+            .invoke_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    pub async fn release_idempotent(
+        &self,
+        user_key: &str,
+        idempotency_key: &str,
+    ) -> Result<(), AppError> {
+        self.release
+            .key(key(&["idempotency", user_key, idempotency_key]))
+            .invoke_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    // ---- what we keep per meeting ---------------------------------------------------------
+
+    pub async fn put_meeting_extras(
+        &self,
+        meeting_id: &str,
+        organizer_key: &str,
+        extras: &MeetingExtras,
+    ) -> Result<(), AppError> {
+        let sealed = self.seal(extras, &meeting_context(meeting_id, organizer_key));
+        cmd("HSET")
+            .arg(key(&["meeting", meeting_id]))
+            .arg("organizer")
+            .arg(organizer_key)
+            .arg("sealed")
+            .arg(sealed)
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    pub async fn meeting_extras(
+        &self,
+        meeting_id: &str,
+        organizer_key: &str,
+    ) -> Result<Option<MeetingExtras>, AppError> {
+        let (organizer, sealed): (Option<String>, Option<Vec<u8>>) = cmd("HMGET")
+            .arg(key(&["meeting", meeting_id]))
+            .arg("organizer")
+            .arg("sealed")
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        if organizer.as_deref() != Some(organizer_key) {
+            return Ok(None);
+        }
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &meeting_context(meeting_id, organizer_key))))
+    }
+}
