@@ -30,6 +30,7 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
         .await
         .unwrap();
     let connect = browser.wait_for("a#connect").await;
+    assert_eq!(browser.viewport().await, (390, 844));
     browser.screenshot("signed-out-phone").await;
     connect.click().await.unwrap();
 
@@ -67,6 +68,19 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
         .click()
         .await
         .unwrap();
+    let checked = browser
+        .client
+        .execute(
+            "return document.querySelector(arguments[0]).checked",
+            vec![format!(
+                "input[name=coorganizer][value='{}']",
+                colleague.organizer_key
+            )
+            .into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(checked, serde_json::json!(true));
     browser.screenshot("create-meeting-phone").await;
     browser
         .client

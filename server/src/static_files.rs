@@ -90,14 +90,15 @@ pub fn router(dist: &Path, csp: String) -> Router {
         ))
 }
 
-/// trunk names built files `name-<16 hex>.ext`; those never change, so they are immutable.
+/// trunk names built files `name-<hash>.ext`, the hash being up to 16 hex digits (leading
+/// zeros dropped); those never change, so they are immutable.
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit('-')
         .next()
-        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|h| (12..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 async fn cache_headers(request: Request, next: Next) -> Response {
@@ -129,6 +130,8 @@ mod tests {
         assert!(is_hashed("/meetings-app-3f2a9c0d1e4b5a6c_bg.wasm"));
         assert!(is_hashed("/meetings-app-3f2a9c0d1e4b5a6c.js"));
         assert!(is_hashed("/main-0123456789abcdef.css"));
+        assert!(is_hashed("/meetings-app-d69361689e0987e.js"));
+        assert!(!is_hashed("/co-organizer.js"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/meetings/123"));
         assert!(!is_hashed("/favicon.svg"));

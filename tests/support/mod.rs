@@ -108,10 +108,14 @@ pub async fn start_driver(time_zone: &str) -> Driver {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {program}: {e} (cargo xtask test installs it)"));
-    let url = format!("http://127.0.0.1:{port}");
+    // Owned by the guard from here on, so it is killed and reaped on every path.
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Driver { child, url };
+            return driver;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -135,14 +139,20 @@ pub async fn open_browser(driver: &Driver, (width, height): (u32, u32), lang: &s
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage",
                 format!("--user-data-dir={}", profile.0.display()),
-                format!("--window-size={width},{height}"),
+                format!("--window-size={},{}", width.max(800), height.max(800)),
                 format!("--lang={lang}"),
             ],
+            // Headless windows have a minimum width; device metrics give the exact viewport
+            // (and touch, at phone size) whatever the window is.
+            "mobileEmulation": { "deviceMetrics": {
+                "width": width, "height": height, "pixelRatio": 1.0,
+                "mobile": width < 600, "touch": false,
+            } },
             "prefs": { "intl.accept_languages": lang },
         }),
     );
-    let client = ClientBuilder::rustls()
-        .expect("rustls client")
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
         .capabilities(caps)
         .connect(&driver.url)
         .await
@@ -192,7 +202,31 @@ impl Browser {
                 return text;
             }
             if std::time::Instant::now() > deadline {
-                panic!("{css} never contained {needle:?}; last text: {text:?}");
+                self.screenshot(&format!("failed-{}", css.trim_start_matches('#')))
+                    .await;
+                let page = match self.client.find(Locator::Css("body")).await {
+                    Ok(body) => body.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                panic!("{css} never contained {needle:?}; last text: {text:?}\npage text:\n{page}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element's text no longer contains `needle`.
+    pub async fn wait_until_gone_text(&self, css: &str, needle: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if !text.contains(needle) {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("{css} still contains {needle:?}: {text:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -214,6 +248,16 @@ impl Browser {
             )
             .await
             .expect("set value");
+    }
+
+    /// The page's viewport in CSS pixels (ask once a page with a viewport meta is loaded).
+    pub async fn viewport(&self) -> (u64, u64) {
+        let size = self
+            .client
+            .execute("return [window.innerWidth, window.innerHeight]", vec![])
+            .await
+            .expect("viewport");
+        (size[0].as_u64().unwrap(), size[1].as_u64().unwrap())
     }
 
     pub async fn screenshot(&self, name: &str) {
