@@ -103,6 +103,11 @@ pub struct Config {
     pub goto_requests_per_minute: usize,
     /// How long a request may wait for a slot in that budget before it gets 429.
     pub throttle_max_wait: Duration,
+    /// The portal embedding the app is another site: the session cookie is then
+    /// `SameSite=None; Partitioned` (`MEETINGS_COOKIE_SAMESITE=none`).
+    pub cross_site_cookies: bool,
+    /// The brief's optional 24-hour support log of GoTo calls; off when unset.
+    pub support_log_dir: Option<PathBuf>,
     /// CSP `frame-ancestors`: who may embed the app (the intranet portal).
     pub frame_ancestors: String,
 }
@@ -244,6 +249,17 @@ impl Config {
                 })?,
             },
             throttle_max_wait: seconds("MEETINGS_THROTTLE_MAX_WAIT_SECONDS", 10)?,
+            support_log_dir: lookup("MEETINGS_SUPPORT_LOG_DIR").map(PathBuf::from),
+            cross_site_cookies: match lookup("MEETINGS_COOKIE_SAMESITE").as_deref() {
+                None | Some("lax") => false,
+                Some("none") => true,
+                Some(_) => {
+                    return Err(problem(
+                        "MEETINGS_COOKIE_SAMESITE",
+                        "must be lax (portal on the same site) or none (portal on another site)",
+                    ))
+                }
+            },
             frame_ancestors: match lookup("MEETINGS_FRAME_ANCESTORS") {
                 None => "'self'".into(),
                 Some(v)

@@ -15,6 +15,7 @@ pub mod session;
 pub mod state;
 pub mod static_files;
 pub mod store;
+pub mod support_log;
 pub mod throttle;
 
 use std::net::SocketAddr;
@@ -90,7 +91,10 @@ pub fn app(state: AppState) -> Router {
             ),
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .layer(axum::middleware::from_fn(middleware::request_context))
 }
 
@@ -155,12 +159,20 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
             )
         }
     };
+    let support_log = match &config.support_log_dir {
+        None => None,
+        Some(dir) => {
+            tracing::info!(dir = %dir.display(), "support log on: one line per GoTo call, kept 24 hours");
+            Some(Arc::new(support_log::SupportLog::open(dir)?))
+        }
+    };
     let user_oauth = OAuthClient::new(
         &user_client,
         &endpoints,
         config.user_redirect_uri(),
         http.clone(),
         throttle.clone(),
+        support_log.clone(),
     )?;
     let admin_oauth = admin_client
         .as_ref()
@@ -171,11 +183,12 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
                 config.admin_redirect_uri(),
                 http.clone(),
                 throttle.clone(),
+                support_log.clone(),
             )
         })
         .transpose()?;
     let keeper = TokenKeeper::new(store.clone(), user_oauth.clone());
-    let api = GoToApi::new(endpoints.api_base.clone(), http, throttle);
+    let api = GoToApi::new(endpoints.api_base.clone(), http, throttle, support_log);
     Ok(AppState(Arc::new(Inner {
         config,
         store,

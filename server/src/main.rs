@@ -11,6 +11,8 @@ async fn main() {
                 .unwrap_or_else(|_| "info,meetings_server=info,goto_sandbox=info".into()),
         )
         .init();
+    // A `.env` beside the process sets variables not already in the environment.
+    let dotenv = dotenvy::dotenv().ok();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {
@@ -18,6 +20,9 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(path) = dotenv {
+        tracing::info!(path = %path.display(), "read configuration from .env");
+    }
     match &config.upstream {
         Upstream::EmbeddedSandbox => tracing::warn!(
             "no GoTo client configured (GOTO_CLIENT_ID): running against the built-in GoTo sandbox at {}/_sandbox; nothing reaches GoTo",

@@ -20,9 +20,18 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
         .map(Lang::negotiate)
         .unwrap_or_default();
     let request_id = crate::session::random_id()[..16].to_owned();
-    let ctx = RequestContext { lang, request_id };
+    let ctx = RequestContext {
+        lang,
+        request_id: request_id.clone(),
+    };
     request.extensions_mut().insert(ctx.clone());
-    let mut response = next.run(request).await;
+    let scope = Arc::new(crate::support_log::RequestScope {
+        request_id,
+        ..Default::default()
+    });
+    let mut response = crate::support_log::SCOPE
+        .scope(scope, next.run(request))
+        .await;
     if let Some(error) = response.extensions_mut().remove::<Arc<AppError>>() {
         response = render(&error, &ctx);
     }
@@ -63,9 +72,19 @@ pub async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if state.config.public_url.starts_with("https://") {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -24,14 +24,23 @@ pub fn random_id() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-pub fn session_cookie(id: String, max_age: std::time::Duration) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, id))
+/// Lax when the portal is the same site as the app; `None; Partitioned` (CHIPS) when the
+/// portal is another site, where a Lax cookie would not be sent inside its iframe.
+pub fn session_cookie(
+    id: String,
+    max_age: std::time::Duration,
+    cross_site: bool,
+) -> Cookie<'static> {
+    let builder = Cookie::build((SESSION_COOKIE, id))
         .path("/")
         .secure(true)
         .http_only(true)
-        .same_site(SameSite::Lax)
-        .max_age(cookie_duration(max_age))
-        .build()
+        .max_age(cookie_duration(max_age));
+    if cross_site {
+        builder.same_site(SameSite::None).partitioned(true).build()
+    } else {
+        builder.same_site(SameSite::Lax).build()
+    }
 }
 
 /// The login transaction cookie must be SameSite=Lax: the callback is a top-level
@@ -46,11 +55,14 @@ pub fn login_cookie(id: String) -> Cookie<'static> {
         .build()
 }
 
-pub fn removal(name: &'static str) -> Cookie<'static> {
+/// A cookie that deletes `name`. A partitioned cookie is only deleted by a partitioned
+/// removal, so the flag follows the deployment's setting.
+pub fn removal(name: &'static str, partitioned: bool) -> Cookie<'static> {
     let mut cookie = Cookie::build((name, ""))
         .path("/")
         .secure(true)
         .http_only(true)
+        .partitioned(partitioned)
         .build();
     cookie.make_removal();
     cookie
@@ -83,6 +95,12 @@ impl FromRequestParts<AppState> for CurrentSession {
             .session(&id)
             .await?
             .ok_or(AppError::NotSignedIn)?;
+        // The support log names whose request a GoTo call was made for.
+        if let Some(scope) = crate::support_log::current() {
+            if let Ok(mut key) = scope.organizer_key.lock() {
+                *key = Some(record.tokens.organizer_key.clone());
+            }
+        }
         Ok(CurrentSession { id, record })
     }
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{GoToEndpoints, OAuthClientConfig};
 use crate::store::GoToTokens;
+use crate::support_log::SupportLog;
 use crate::throttle::Throttle;
 
 /// The fields GoTo adds to a token response. The legacy host sends the organizer's keys and
@@ -96,6 +97,7 @@ pub struct OAuthClient {
     credentials: OAuthClientConfig,
     http: reqwest::Client,
     throttle: std::sync::Arc<Throttle>,
+    support_log: Option<std::sync::Arc<SupportLog>>,
 }
 
 fn key_string(value: &Option<serde_json::Value>) -> Option<String> {
@@ -113,6 +115,7 @@ impl OAuthClient {
         redirect_uri: String,
         http: reqwest::Client,
         throttle: std::sync::Arc<Throttle>,
+        support_log: Option<std::sync::Arc<SupportLog>>,
     ) -> Result<OAuthClient, String> {
         let client = oauth2::Client::new(ClientId::new(credentials.client_id.clone()))
             .set_client_secret(ClientSecret::new(credentials.client_secret.clone()))
@@ -124,6 +127,7 @@ impl OAuthClient {
             credentials: credentials.clone(),
             http,
             throttle,
+            support_log,
         })
     }
 
@@ -151,12 +155,22 @@ impl OAuthClient {
         request: HttpRequest,
     ) -> impl std::future::Future<Output = Result<HttpResponse, TokenHttpError>> + Send + 'static
     {
-        let (http, throttle, credentials) = (
+        let (http, throttle, credentials, log) = (
             self.http.clone(),
             self.throttle.clone(),
             self.credentials.clone(),
+            self.support_log.clone(),
         );
-        async move { raw_basic_http(&http, &throttle, &credentials, request).await }
+        async move {
+            let path = request.uri().path().to_owned();
+            let started = std::time::Instant::now();
+            let answer = raw_basic_http(&http, &throttle, &credentials, request).await;
+            if let Some(log) = log {
+                let status = answer.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
+                log.record("POST", &path, status, started);
+            }
+            answer
+        }
     }
 
     pub async fn exchange_code(

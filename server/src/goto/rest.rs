@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
 
+use crate::support_log::SupportLog;
 use crate::throttle::Throttle;
 
 #[derive(Debug, thiserror::Error)]
@@ -166,14 +167,21 @@ pub struct GoToApi {
     base: String,
     http: reqwest::Client,
     throttle: Arc<Throttle>,
+    support_log: Option<Arc<SupportLog>>,
 }
 
 impl GoToApi {
-    pub fn new(base: String, http: reqwest::Client, throttle: Arc<Throttle>) -> GoToApi {
+    pub fn new(
+        base: String,
+        http: reqwest::Client,
+        throttle: Arc<Throttle>,
+        support_log: Option<Arc<SupportLog>>,
+    ) -> GoToApi {
         GoToApi {
             base,
             http,
             throttle,
+            support_log,
         }
     }
 
@@ -257,14 +265,27 @@ impl GoToApi {
             .acquire()
             .await
             .map_err(|o| UpstreamError::OverBudget(o.retry_after))?;
-        let response = request
+        let request = request
             .bearer_auth(access_token)
             .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
+            .build()
             .map_err(transport_error)?;
-        let status = response.status();
-        let body = response.text().await.map_err(transport_error)?;
+        let (method, path) = (
+            request.method().to_string(),
+            request.url().path().to_owned(),
+        );
+        let started = std::time::Instant::now();
+        let answer = async {
+            let response = self.http.execute(request).await?;
+            let status = response.status();
+            Ok::<_, reqwest::Error>((status, response.text().await?))
+        }
+        .await;
+        if let Some(log) = &self.support_log {
+            let status = answer.as_ref().map(|(s, _)| s.as_u16()).unwrap_or(0);
+            log.record(&method, &path, status, started);
+        }
+        let (status, body) = answer.map_err(transport_error)?;
         if status.is_success() {
             return serde_json::from_str(&body)
                 .map_err(|e| UpstreamError::Unavailable(format!("unreadable answer: {e}")));

@@ -31,7 +31,7 @@ pub async fn server_context(
     Query(query): Query<ServerContextQuery>,
 ) -> Result<Response, AppError> {
     let login = take_checked_login(&state, &jar, query.state.as_deref(), true).await?;
-    let jar = jar.remove(session::removal(LOGIN_COOKIE));
+    let jar = jar.remove(session::removal(LOGIN_COOKIE, false));
     let outcome = match (query.error, query.code) {
         (Some(error), _) => Err(format!("GoTo did not grant access ({error}).")),
         (None, None) => Err("GoTo sent no authorization code.".to_owned()),

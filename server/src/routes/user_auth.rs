@@ -128,7 +128,7 @@ pub async fn callback(
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
     let login = take_checked_login(&state, &jar, query.state.as_deref(), false).await?;
-    let jar = jar.remove(session::removal(LOGIN_COOKIE));
+    let jar = jar.remove(session::removal(LOGIN_COOKIE, false));
     if let Some(error) = query.error {
         // The person said no (or GoTo failed): back to the app, still signed out.
         tracing::info!(%error, "sign-in not completed");
@@ -161,6 +161,7 @@ pub async fn callback(
     let jar = jar.add(session::session_cookie(
         session_id,
         state.config.session_max,
+        state.config.cross_site_cookies,
     ));
     Ok(no_referrer(finish(&state, jar, &login, true)))
 }
@@ -214,7 +215,10 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Res
     if let Some(id) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(id.value()).await?;
     }
-    let jar = jar.remove(session::removal(SESSION_COOKIE));
+    let jar = jar.remove(session::removal(
+        SESSION_COOKIE,
+        state.config.cross_site_cookies,
+    ));
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 

@@ -1,0 +1,303 @@
+//! Bad input gets clear answers, secrets stay secret, and the support log says only what it may.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use common::{start_with, Client};
+use serde_json::{json, Value};
+
+/// Everything the backend logs during this test binary, at every level.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() -> LogBuffer {
+    static LOGS: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = LogBuffer::default();
+        let writer = buffer.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .init();
+        buffer
+    })
+    .clone()
+}
+
+fn headers_text(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .iter()
+        .map(|(name, value)| format!("{name}: {}\n", value.to_str().unwrap_or("")))
+        .collect()
+}
+
+fn meeting(subject: &str) -> Value {
+    let start = Utc::now() + chrono::Duration::hours(3);
+    json!({
+        "subject": subject,
+        "starts_at": start,
+        "ends_at": start + chrono::Duration::minutes(30),
+        "password": "pa55word-x",
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_token_or_secret_appears_in_any_response_header_or_log_line() {
+    let logs = capture_logs();
+    let support = common::TempDir::new("support");
+    let support_dir = support.0.clone();
+    let server = start_with(|c| c.support_log_dir = Some(support_dir.clone())).await;
+    let client = Client::new(&server.base);
+    let mut seen = String::new();
+
+    let back = client.sign_in(&server.organizer(0).email, "/").await;
+    seen.push_str(&headers_text(&back));
+    for path in ["/api/session", "/api/organizers?q=a", "/api/openapi.json"] {
+        let r = client.get(path).await;
+        seen.push_str(&headers_text(&r));
+        seen.push_str(&r.text().await.unwrap());
+    }
+    let created = client
+        .post_json("/api/meetings", &meeting("Secret scan"))
+        .await;
+    seen.push_str(&headers_text(&created));
+    let created: Value = created.json().await.unwrap();
+    seen.push_str(&created.to_string());
+    let id = created["id"].as_str().unwrap();
+    server.sandbox().expire_access_tokens();
+    for path in [
+        format!("/api/meetings/{id}"),
+        format!("/api/meetings/{id}/invite.ics"),
+    ] {
+        let r = client.get(&path).await;
+        seen.push_str(&headers_text(&r));
+        seen.push_str(&r.text().await.unwrap());
+    }
+
+    let state = &server.running.state;
+    let session_id = client.cookie("__Host-meetings-session").unwrap();
+    let user = state
+        .store
+        .get_session(&session_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .tokens;
+    let admin = state.store.admin_tokens().await.unwrap().unwrap();
+    let secrets = [
+        ("user access token", user.access_token.clone()),
+        ("user refresh token", user.refresh_token.clone()),
+        ("admin access token", admin.access_token.clone()),
+        ("admin refresh token", admin.refresh_token.clone()),
+    ];
+    let log_text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let support_text: String = std::fs::read_dir(&support.0)
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        support_text.contains("/G2M/rest/meetings"),
+        "the support log is written"
+    );
+    assert!(!log_text.is_empty(), "logs were captured");
+    for (what, secret) in &secrets {
+        assert!(secret.len() > 8, "{what} is a real value");
+        assert!(
+            !seen.contains(secret.as_str()),
+            "{what} reached the browser"
+        );
+        assert!(
+            !log_text.contains(secret.as_str()),
+            "{what} reached the log"
+        );
+        assert!(
+            !support_text.contains(secret.as_str()),
+            "{what} reached the support log"
+        );
+    }
+    assert!(
+        !log_text.contains(&session_id),
+        "the session id reached the log"
+    );
+    assert!(!support_text.contains(&session_id));
+    assert!(!support_text.contains("pa55word-x") && !log_text.contains("pa55word-x"));
+}
+
+#[tokio::test]
+async fn the_support_log_names_the_request_and_the_organizer_for_each_goto_call() {
+    let support = common::TempDir::new("support-lines");
+    let dir = support.0.clone();
+    let server = start_with(|c| c.support_log_dir = Some(dir.clone())).await;
+    let me = server.organizer(0);
+    let client = Client::new(&server.base);
+    client.sign_in(&me.email, "/").await;
+    let created = client.post_json("/api/meetings", &meeting("Logged")).await;
+    let request_id = created.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let text: String = std::fs::read_dir(&support.0)
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    let create = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|l| l["method"] == "POST" && l["path"] == "/_sandbox/G2M/rest/meetings")
+        .expect("a line for the create");
+    assert_eq!(create["status"], 201);
+    assert_eq!(create["request_id"], request_id.as_str());
+    assert_eq!(create["user"], me.organizer_key.as_str());
+    assert!(create["latency_ms"].is_u64());
+    assert!(
+        text.contains("/oauth/v2/token"),
+        "token calls are logged too"
+    );
+}
+
+#[tokio::test]
+async fn malformed_wrong_type_and_oversized_bodies_get_clear_json_errors() {
+    let server = start_with(|_| {}).await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let send = |body: Vec<u8>, content_type: &'static str| {
+        let client = &client;
+        async move {
+            client
+                .request(reqwest::Method::POST, "/api/meetings", |b| {
+                    b.header("x-csrf", "1")
+                        .header("idempotency-key", common::rand_suffix())
+                        .header("content-type", content_type)
+                        .body(body)
+                })
+                .await
+        }
+    };
+    let malformed = send(b"{\"subject\": ".to_vec(), "application/json").await;
+    assert_eq!(malformed.status(), 400);
+    let error: Value = malformed.json().await.unwrap();
+    assert_eq!(error["error"], "bad_request");
+
+    let wrong_type = send(b"subject=x".to_vec(), "application/x-www-form-urlencoded").await;
+    assert_eq!(wrong_type.status(), 415);
+    assert_eq!(
+        wrong_type.json::<Value>().await.unwrap()["error"],
+        "unsupported_media_type"
+    );
+
+    let huge = serde_json::to_vec(&json!({ "subject": "x".repeat(20_000) })).unwrap();
+    let too_big = send(huge, "application/json").await;
+    assert_eq!(too_big.status(), 413);
+    assert!(server.sandbox().meetings().is_empty());
+}
+
+#[tokio::test]
+async fn cookies_are_host_prefixed_http_only_secure_and_lax_or_partitioned() {
+    for (setting, expected) in [(false, "SameSite=Lax"), (true, "SameSite=None")] {
+        let server = start_with(|c| c.cross_site_cookies = setting).await;
+        let client = Client::new(&server.base);
+        let back = client.sign_in(&server.organizer(0).email, "/").await;
+        let cookie = back
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("__Host-meetings-session="))
+            .unwrap();
+        for attribute in ["HttpOnly", "Secure", "Path=/", expected] {
+            assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+        }
+        assert!(!cookie.contains("Domain="));
+        assert_eq!(cookie.contains("Partitioned"), setting, "{cookie}");
+    }
+}
+
+#[tokio::test]
+async fn co_organizer_search_serves_the_synced_copy_while_goto_is_down() {
+    let server = start_with(|_| {}).await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    server.sandbox().fail_next(100, 503);
+    let found: Vec<Value> = client
+        .get("/api/organizers?q=nunez")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(found
+        .iter()
+        .any(|o| o["name"].as_str().unwrap().contains("Núñez")));
+    let suspended = server
+        .sandbox()
+        .organizers()
+        .into_iter()
+        .find(|o| !o.is_active_g2m())
+        .unwrap();
+    let hidden: Vec<Value> = client
+        .get(&format!(
+            "/api/organizers?q={}",
+            common::urlencode(&suspended.email)
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        hidden.is_empty(),
+        "suspended or non-G2M people are not offered"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_connection_is_refused_for_another_account() {
+    let server = start_with(|_| {}).await;
+    let client = Client::new(&server.base);
+    let connect = client.get("/admin/api/gwsc/auth/connect").await;
+    assert_eq!(connect.status(), 303);
+    let foreign = server
+        .sandbox()
+        .organizers()
+        .into_iter()
+        .find(|o| o.account_key == server.sandbox().other_account_key())
+        .unwrap();
+    let consent = client
+        .get(&format!(
+            "{}&sandbox_approve={}",
+            common::location(&connect),
+            common::urlencode(&foreign.email)
+        ))
+        .await;
+    let page = client.get(&common::location(&consent)).await;
+    let html = page.text().await.unwrap();
+    assert!(html.contains("not connected"), "{html}");
+    assert!(
+        html.contains(server.sandbox().account_key()),
+        "the message names the account"
+    );
+    let admin = server
+        .running
+        .state
+        .store
+        .admin_tokens()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        admin.email, foreign.email,
+        "the configured connection stays"
+    );
+}
