@@ -271,3 +271,42 @@ impl Browser {
         let _ = self.client.close().await;
     }
 }
+
+impl Browser {
+    /// Opens the app signed out, connects through the sandbox's consent page (its first
+    /// person, Allow) and waits for the Create meeting form.
+    pub async fn sign_in(&self, backend: &Backend) {
+        self.client
+            .goto(&format!("{}/", backend.base))
+            .await
+            .unwrap();
+        self.wait_for("a#connect").await.click().await.unwrap();
+        self.wait_for("#allow").await.click().await.unwrap();
+        self.wait_for("form#create-meeting").await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    /// The current value of an input.
+    pub async fn value(&self, css: &str) -> String {
+        self.client
+            .execute(
+                "return document.querySelector(arguments[0]).value",
+                vec![css.into()],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// A date `days` from today as the date input wants it.
+pub fn date_in(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
