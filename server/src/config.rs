@@ -103,6 +103,9 @@ pub struct Config {
     pub goto_requests_per_minute: usize,
     /// How long a request may wait for a slot in that budget before it gets 429.
     pub throttle_max_wait: Duration,
+    /// Service accounts allowed to make the admin connection (`GOTO_ADMIN_EMAILS`, comma
+    /// separated); empty means any admin of the configured account.
+    pub allowed_admin_emails: Vec<String>,
     /// The portal embedding the app is another site: the session cookie is then
     /// `SameSite=None; Partitioned` (`MEETINGS_COOKIE_SAMESITE=none`).
     pub cross_site_cookies: bool,
@@ -250,6 +253,14 @@ impl Config {
             },
             throttle_max_wait: seconds("MEETINGS_THROTTLE_MAX_WAIT_SECONDS", 10)?,
             support_log_dir: lookup("MEETINGS_SUPPORT_LOG_DIR").map(PathBuf::from),
+            allowed_admin_emails: lookup("GOTO_ADMIN_EMAILS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|e| e.trim().to_owned())
+                        .filter(|e| !e.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             cross_site_cookies: match lookup("MEETINGS_COOKIE_SAMESITE").as_deref() {
                 None | Some("lax") => false,
                 Some("none") => true,

@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(routes::health::openapi))
         .route("/api/logout", post(routes::user_auth::logout))
         .route("/api/organizers", get(routes::organizers::search))
+        .route("/api/organizers/sync", post(routes::organizers::sync_now))
         .route("/api/meetings", post(routes::meetings::create))
         .route("/api/meetings/{id}", get(routes::meetings::get))
         .route(
@@ -195,6 +196,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         user_oauth,
         admin_oauth,
         account_key,
+        last_sync: std::sync::Mutex::new(None),
         api,
         keeper,
         sandbox,

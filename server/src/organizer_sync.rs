@@ -9,8 +9,20 @@ use crate::goto::tokens::upstream_to_app;
 use crate::state::AppState;
 use crate::store::{CachedOrganizer, GoToTokens};
 
-/// Keeps the admin tokens if they belong to the configured account.
+/// Keeps the admin tokens if they belong to the configured account (and, when a list of
+/// allowed admins is configured, to one of them).
 pub async fn accept_admin_tokens(state: &AppState, tokens: GoToTokens) -> Result<(), String> {
+    let allowed = &state.config.allowed_admin_emails;
+    if !allowed.is_empty()
+        && !allowed
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(&tokens.email))
+    {
+        return Err(format!(
+            "{} is not one of the service accounts allowed to connect (GOTO_ADMIN_EMAILS).",
+            tokens.email
+        ));
+    }
     if let Some(expected) = &state.account_key {
         if tokens.account_key.as_deref() != Some(expected.as_str()) {
             return Err(format!(
@@ -57,6 +69,7 @@ pub async fn sync(state: &AppState) -> Result<usize, AppError> {
         .collect();
     state.store.put_organizers(&cached).await?;
     let offered = cached.iter().filter(|o| o.active && o.has_g2m).count();
+    *state.last_sync.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now());
     tracing::info!(total = cached.len(), offered, "organizers synced");
     Ok(offered)
 }
@@ -93,6 +106,23 @@ async fn refresh_admin(state: &AppState, used: &GoToTokens) -> Result<GoToTokens
         tracing::warn!(error = %e, "could not release the service account's refresh lock");
     }
     outcome
+}
+
+/// Syncs now unless a sync finished less than `min_gap` ago (then the cached copy stands).
+/// Returns whether a sync ran.
+pub async fn sync_on_demand(
+    state: &AppState,
+    min_gap: std::time::Duration,
+) -> Result<bool, AppError> {
+    let recent = {
+        let last = state.last_sync.lock().unwrap_or_else(|p| p.into_inner());
+        last.is_some_and(|at| at.elapsed() < min_gap)
+    };
+    if recent {
+        return Ok(false);
+    }
+    sync(state).await?;
+    Ok(true)
 }
 
 /// Runs [`sync`] forever at the configured interval, logging failures.

@@ -18,6 +18,8 @@ pub struct Inner {
     pub admin_oauth: Option<OAuthClient>,
     /// The account whose organizers are synced; the admin token must belong to it.
     pub account_key: Option<String>,
+    /// When the organizers were last synced, so on-demand syncs cannot hammer GoTo.
+    pub last_sync: std::sync::Mutex<Option<std::time::Instant>>,
     pub api: GoToApi,
     pub keeper: TokenKeeper,
     /// Set when the built-in sandbox is mounted (no GoTo client configured).

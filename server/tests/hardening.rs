@@ -301,3 +301,56 @@ async fn the_admin_connection_is_refused_for_another_account() {
         "the configured connection stays"
     );
 }
+
+#[tokio::test]
+async fn only_an_allowed_service_account_may_connect() {
+    // The sandbox's seeded admin (deterministic); it connects at start, as allowed.
+    let allowed = "goto-admin@solaris-logistica.example";
+    let server = start_with(|c| c.allowed_admin_emails = vec![allowed.into()]).await;
+    assert_eq!(server.sandbox().admin().email, allowed);
+    let client = Client::new(&server.base);
+    let connect = client.get("/admin/api/gwsc/auth/connect").await;
+    let other = server.organizer(0);
+    let consent = client
+        .get(&format!(
+            "{}&sandbox_approve={}",
+            common::location(&connect),
+            common::urlencode(&other.email)
+        ))
+        .await;
+    let html = client
+        .get(&common::location(&consent))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("not connected") && html.contains("GOTO_ADMIN_EMAILS"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn an_on_demand_sync_runs_at_most_once_a_minute() {
+    let server = start_with(|_| {}).await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    server.sandbox().clear_journal();
+    let sync = || {
+        client.request(reqwest::Method::POST, "/api/organizers/sync", |b| {
+            b.header("x-csrf", "1")
+        })
+    };
+    assert_eq!(sync().await.status(), 204);
+    assert_eq!(sync().await.status(), 204);
+    let organizer_calls = server
+        .sandbox()
+        .journal()
+        .iter()
+        .filter(|e| e.path.ends_with("/organizers"))
+        .count();
+    assert_eq!(
+        organizer_calls, 0,
+        "the start-up sync was moments ago, so the cache stands"
+    );
+}

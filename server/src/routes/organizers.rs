@@ -44,3 +44,13 @@ pub async fn search(
         .collect();
     Ok(Json(found))
 }
+
+/// `POST /api/organizers/sync`: someone is missing from the list, so fetch it again now, at
+/// most once a minute for the whole deployment (the list is GoTo's, one call per sync).
+pub async fn sync_now(
+    State(state): State<AppState>,
+    _session: CurrentSession,
+) -> Result<axum::http::StatusCode, AppError> {
+    crate::organizer_sync::sync_on_demand(&state, std::time::Duration::from_secs(60)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
