@@ -175,16 +175,7 @@ async fn a_burst_of_250_creates_stays_within_100_calls_a_minute_and_all_get_an_a
         .filter(|e| e.path.starts_with("/G2M/rest"))
         .map(|e| e.at)
         .collect();
-    let most_in_a_minute = times
-        .iter()
-        .map(|start| {
-            times
-                .iter()
-                .filter(|t| **t >= *start && **t < *start + chrono::Duration::seconds(60))
-                .count()
-        })
-        .max()
-        .unwrap_or(0);
+    let most_in_a_minute = common::most_in_any_minute(&times);
     assert!(
         most_in_a_minute <= 100,
         "{most_in_a_minute} GoTo calls in one minute"

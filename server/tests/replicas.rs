@@ -368,16 +368,7 @@ async fn creates_split_across_two_replicas_share_one_budget_of_100_a_minute() {
         }
     }
     let times = deployment.g2m_call_times();
-    let most_in_a_minute = times
-        .iter()
-        .map(|start| {
-            times
-                .iter()
-                .filter(|t| **t >= *start && **t < *start + chrono::Duration::seconds(60))
-                .count()
-        })
-        .max()
-        .unwrap_or(0);
+    let most_in_a_minute = common::most_in_any_minute(&times);
     eprintln!(
         "{created} of 160 created; at most {most_in_a_minute} GoTo calls in a rolling minute"
     );

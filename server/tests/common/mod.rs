@@ -226,3 +226,17 @@ pub fn rand_suffix() -> String {
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// The most calls that fall in any rolling 60-second window.
+pub fn most_in_any_minute(times: &[chrono::DateTime<chrono::Utc>]) -> usize {
+    times
+        .iter()
+        .map(|start| {
+            times
+                .iter()
+                .filter(|t| **t >= *start && **t < *start + chrono::Duration::seconds(60))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
