@@ -38,7 +38,8 @@ impl Lang {
                 "en" => Lang::En,
                 _ => continue,
             };
-            if quality <= 0.0 {
+            // `q=nan` or `q=inf` parse as floats but are not qualities.
+            if !quality.is_finite() || quality <= 0.0 {
                 continue;
             }
             let better = match best {
@@ -65,6 +66,11 @@ mod tests {
     #[test]
     fn quality_values_decide_not_order() {
         assert_eq!(Lang::negotiate("fr;q=1, en;q=0.5, es;q=0.7"), Lang::Es);
+    }
+
+    #[test]
+    fn a_quality_that_is_not_a_number_is_ignored() {
+        assert_eq!(Lang::negotiate("en;q=nan, es;q=0.9"), Lang::Es);
     }
 
     #[test]

@@ -28,19 +28,23 @@ pub enum LocalResolution {
 
 /// Resolves `local` given the zone's offset (minutes east of UTC) at any instant.
 /// Offsets are assumed to change at most once within a day either side, which holds for
-/// every zone in use.
+/// every zone in use. A wall time whose instant chrono cannot represent (the very ends of
+/// its range, e.g. a typed year 262142) is `Nonexistent` rather than a panic.
 pub fn resolve(local: NaiveDateTime, offset_at: &impl Fn(DateTime<Utc>) -> i32) -> LocalResolution {
     let as_if_utc = local.and_utc();
-    let mut offsets = vec![
-        offset_at(as_if_utc - Duration::days(1)),
-        offset_at(as_if_utc),
-        offset_at(as_if_utc + Duration::days(1)),
-    ];
+    let mut offsets: Vec<i32> = [-1, 0, 1]
+        .into_iter()
+        .filter_map(|days| as_if_utc.checked_add_signed(Duration::days(days)))
+        .map(offset_at)
+        .collect();
     offsets.sort_unstable();
     offsets.dedup();
     let mut valid: Vec<(DateTime<Utc>, i32)> = offsets
         .into_iter()
-        .map(|offset| (as_if_utc - Duration::minutes(offset.into()), offset))
+        .filter_map(|offset| {
+            let instant = as_if_utc.checked_sub_signed(Duration::minutes(offset.into()))?;
+            Some((instant, offset))
+        })
         .filter(|(instant, offset)| offset_at(*instant) == *offset)
         .collect();
     valid.sort();
@@ -262,6 +266,24 @@ mod tests {
         assert_eq!(format_offset(60), "UTC+01:00");
         assert_eq!(format_offset(-210), "UTC-03:30");
         assert_eq!(format_offset(0), "UTC+00:00");
+    }
+
+    /// Found by the property tests: a date at the end of chrono's range used to panic.
+    #[test]
+    fn dates_at_the_ends_of_the_range_do_not_panic() {
+        let times = meeting_times("+262142-12-30", "02:12", "00:00", &madrid).unwrap();
+        assert!(times.ends_next_day);
+        let max = NaiveDate::MAX.and_hms_opt(23, 59, 0).unwrap();
+        assert_eq!(resolve(max, &|_| -60), LocalResolution::Nonexistent);
+        let min = NaiveDate::MIN.and_hms_opt(0, 0, 0).unwrap();
+        assert_eq!(resolve(min, &|_| 60), LocalResolution::Nonexistent);
+        assert!(matches!(
+            resolve(min, &|_| 0),
+            LocalResolution::Single {
+                offset_minutes: 0,
+                ..
+            }
+        ));
     }
 
     #[test]

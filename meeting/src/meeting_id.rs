@@ -2,14 +2,17 @@
 
 use std::fmt;
 
-/// A validated meeting id. Only digits, 1 to 19 of them (GoTo ids are int64), so it can be
+/// A validated meeting id. Only digits, no more than int64 holds (GoTo ids are int64), so it can be
 /// put into a GoTo URL without any risk of changing the path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MeetingId(String);
 
 impl MeetingId {
     pub fn parse(raw: &str) -> Option<MeetingId> {
-        let ok = !raw.is_empty() && raw.len() <= 19 && raw.bytes().all(|b| b.is_ascii_digit());
+        let ok = !raw.is_empty()
+            && raw.len() <= 19
+            && raw.bytes().all(|b| b.is_ascii_digit())
+            && raw.parse::<i64>().is_ok();
         ok.then(|| MeetingId(raw.to_owned()))
     }
 
@@ -43,7 +46,17 @@ mod tests {
     #[test]
     fn digits_are_ids_and_nothing_else_is() {
         assert!(MeetingId::parse("123456789").is_some());
-        for bad in ["", "12a", "../1", "1/2", "-1", " 1", "12345678901234567890"] {
+        assert!(MeetingId::parse("9223372036854775807").is_some());
+        for bad in [
+            "",
+            "12a",
+            "../1",
+            "1/2",
+            "-1",
+            " 1",
+            "12345678901234567890",
+            "9223372036854775808",
+        ] {
             assert!(MeetingId::parse(bad).is_none(), "{bad:?} must be refused");
         }
     }
