@@ -57,7 +57,10 @@ async fn exchange(request: RequestBuilder, json: Option<String>) -> Result<Respo
             controller.abort();
         }
     });
-    let request = request.abort_signal(signal.as_ref());
+    // The backend answers (messages, errors) in the language the app speaks.
+    let request = request
+        .header("Accept-Language", crate::language::current().code())
+        .abort_signal(signal.as_ref());
     let request = match json {
         Some(body) => request
             .header("Content-Type", "application/json")
@@ -94,6 +97,10 @@ fn state_changing(request: RequestBuilder) -> RequestBuilder {
 }
 
 pub async fn session() -> Result<SessionInfo, ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::session().await;
+    }
     match fetch_json(Request::get("/api/session"), None).await {
         // No session endpoint at all means no backend behind this address.
         Err(ApiFailure::NotFound) => Err(ApiFailure::Unreachable),
@@ -102,12 +109,20 @@ pub async fn session() -> Result<SessionInfo, ApiFailure> {
 }
 
 pub async fn logout() -> Result<(), ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return Ok(());
+    }
     exchange(state_changing(Request::post("/api/logout")), None)
         .await
         .map(drop)
 }
 
 pub async fn organizers(query: String) -> Result<Vec<Organizer>, ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::organizers_matching(query).await;
+    }
     let request =
         Request::get("/api/organizers").query([("q", query.trim()), ("limit", ORGANIZER_LIMIT)]);
     fetch_json(request, None).await
@@ -119,6 +134,10 @@ pub async fn create_meeting(
     meeting: CreateMeeting,
     idempotency_key: String,
 ) -> Result<Meeting, ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::create_meeting(meeting).await;
+    }
     let body = serde_json::to_string(&meeting).map_err(|_| ApiFailure::Unreachable)?;
     let request =
         state_changing(Request::post("/api/meetings")).header("Idempotency-Key", &idempotency_key);
@@ -126,6 +145,10 @@ pub async fn create_meeting(
 }
 
 pub async fn meeting(id: MeetingId) -> Result<Meeting, ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::meeting(id.as_str().to_owned()).await;
+    }
     fetch_json(Request::get(&format!("/api/meetings/{id}")), None).await
 }
 

@@ -8,6 +8,7 @@ use meeting::{Meeting, User};
 use crate::api::{self, ApiFailure};
 use crate::components::notice::{Notice, NoticeKind};
 use crate::draft::Draft;
+use crate::language::LanguageSwitch;
 use crate::pages::signed_out::SignedOutPage;
 use crate::text::{text, use_lang, Key};
 
@@ -122,6 +123,7 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">
                 {text(lang, Key::ProductName)}
             </A>
+            <LanguageSwitch/>
             {move || {
                 user()
                     .map(|user| {

@@ -82,10 +82,11 @@ pub fn time_input(at: NaiveDateTime) -> String {
     format!("{:02}:{:02}", at.hour(), at.minute())
 }
 
-fn format_with(at: DateTime<Utc>, options: &Intl::DateTimeFormatOptions) -> String {
-    // An empty locale list means the browser's own locale: dates read the way the person
-    // reads them everywhere else (24-hour or 12-hour clock, day-month order).
-    let formatter = Intl::DateTimeFormat::new(&Array::new(), options);
+fn format_with(lang: Lang, at: DateTime<Utc>, options: &Intl::DateTimeFormatOptions) -> String {
+    // The browser's own variant of the app's language: dates read the way the person reads
+    // them everywhere else (24-hour or 12-hour clock, day-month order), in the words shown.
+    let locales = Array::of1(&JsValue::from_str(&crate::language::locale(lang)));
+    let formatter = Intl::DateTimeFormat::new(&locales, options);
     formatter
         .format()
         .call1(&JsValue::UNDEFINED, &js_date(at))
@@ -95,15 +96,15 @@ fn format_with(at: DateTime<Utc>, options: &Intl::DateTimeFormatOptions) -> Stri
 }
 
 /// `Tuesday, 2 December 2025` in the person's zone and locale.
-pub fn format_date(at: DateTime<Utc>) -> String {
+pub fn format_date(lang: Lang, at: DateTime<Utc>) -> String {
     let options = Intl::DateTimeFormatOptions::new();
     options.set_date_style(Intl::DateTimeStyle::Full);
-    format_with(at, &options)
+    format_with(lang, at, &options)
 }
 
 /// `10:30` (or `10:30 AM`) in the person's zone and locale.
-pub fn format_time(at: DateTime<Utc>) -> String {
+pub fn format_time(lang: Lang, at: DateTime<Utc>) -> String {
     let options = Intl::DateTimeFormatOptions::new();
     options.set_time_style(Intl::DateTimeStyle::Short);
-    format_with(at, &options)
+    format_with(lang, at, &options)
 }

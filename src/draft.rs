@@ -91,6 +91,11 @@ impl Draft {
     }
 
     pub fn save(&self) {
+        // The demo's broken form is shown, never kept: the other scenarios start clean.
+        #[cfg(debug_assertions)]
+        if crate::demo::broken_draft().is_some() {
+            return;
+        }
         if let Ok(json) = serde_json::to_string(self) {
             write(local(), DRAFT_KEY, &json);
         }

@@ -1,14 +1,15 @@
-//! Every word the app shows, in one place and keyed, so a second language is one more
-//! function away. Validation messages are not here: they come from the contract crate
-//! (`Problem::message`), so the form says exactly what the backend would answer.
+//! Every word the app shows, in English and Spanish, in one place and keyed. Validation
+//! messages are not here: they come from the contract crate (`Problem::message`), so the form
+//! says exactly what the backend would answer.
 
 use meeting::Lang;
 
 use crate::api::ApiFailure;
 
-/// The language the app speaks, provided as context by `App`.
+/// The language the app speaks now. `App` rebuilds the pages when it changes, so reading it
+/// once while building a view is enough.
 pub fn use_lang() -> Lang {
-    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+    crate::language::current()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,12 +75,17 @@ pub enum Key {
     NotFoundMeeting,
     BackHome,
     MeetingLoadFailed,
+    LanguageLabel,
+    PopupBlocked,
+    OpenSignIn,
+    PopupWaiting,
+    PopupNotConnected,
 }
 
 pub fn text(lang: Lang, key: Key) -> &'static str {
     match lang {
-        // Spanish arrives with the i18n work (issue 5); until then every language reads English.
-        Lang::En | Lang::Es => english(key),
+        Lang::En => english(key),
+        Lang::Es => spanish(key),
     }
 }
 
@@ -147,21 +153,107 @@ fn english(key: Key) -> &'static str {
         NotFoundMeeting => "There is no meeting with this ID in your account. Check the link, or schedule a new meeting.",
         BackHome => "Schedule a meeting",
         MeetingLoadFailed => "The meeting could not be loaded.",
+        LanguageLabel => "Language",
+        PopupBlocked => "Your browser blocked GoTo's sign-in window. Open it in a new tab, and come back here when you are done:",
+        OpenSignIn => "Open GoTo sign-in",
+        PopupWaiting => "Finish signing in in the GoTo window. What you typed is still here.",
+        PopupNotConnected => "GoToMeeting was not connected. You can try again.",
+    }
+}
+
+fn spanish(key: Key) -> &'static str {
+    use Key::*;
+    match key {
+        ProductName => "Programador de reuniones",
+        Loading => "Cargando…",
+        SignOut => "Cerrar sesión",
+        SigningOut => "Cerrando sesión…",
+        SignOutFailed => "No se pudo cerrar la sesión. Comprueba tu conexión y vuelve a intentarlo.",
+        ConnectTitle => "Programa reuniones de GoToMeeting",
+        ConnectLead => "Conecta tu cuenta de GoToMeeting para programar reuniones, invitar a coorganizadores y compartir el enlace para unirse. Inicias sesión en la propia página de GoTo; esta aplicación nunca ve tu contraseña de GoTo.",
+        ConnectButton => "Conectar GoToMeeting",
+        SignedOutTitle => "Has cerrado la sesión",
+        SignedOutLead => "Tu cuenta de GoToMeeting ya no está conectada en este navegador. Vuelve a conectarla para programar más reuniones.",
+        ExpiredTitle => "Vuelve a conectar para continuar",
+        ExpiredLead => "Tu conexión con GoToMeeting ha terminado. Vuelve a conectar: todo lo que escribiste se conserva y estará aquí.",
+        ServiceUnreachable => "Ahora mismo no se puede acceder al servicio de reuniones. Comprueba tu conexión y vuelve a intentarlo.",
+        TryAgain => "Reintentar",
+        CreateTitle => "Programar una reunión",
+        Topic => "Tema",
+        TopicHint => "Hasta 100 caracteres.",
+        When => "Cuándo",
+        Date => "Fecha",
+        Start => "Empieza",
+        End => "Termina",
+        Password => "Contraseña de la reunión (opcional)",
+        PasswordHint => "Déjala vacía para no usar contraseña, o usa de 6 a 32 caracteres.",
+        CoorganizersLegend => "Coorganizadores (opcional)",
+        CoorganizerSearch => "Busca personas por nombre o correo",
+        CoorganizersLoading => "Buscando organizadores…",
+        CoorganizersFailed => "No se pudo cargar la lista de organizadores.",
+        CoorganizersNone => "No hay otros organizadores de GoToMeeting en esta cuenta.",
+        CoorganizersNoMatch => "Ningún organizador coincide con la búsqueda.",
+        Schedule => "Programar reunión",
+        Scheduling => "Programando…",
+        CheckFields => "Hay datos que corregir: mira los mensajes junto a los campos.",
+        CreatedHeading => "Reunión programada",
+        JoinLink => "Enlace para unirse",
+        CopyLink => "Copiar enlace",
+        Copied => "Copiado",
+        CopyFailed => "Aquí no se puede copiar: mantén pulsado el enlace para copiarlo.",
+        ViewDetails => "Ver detalles",
+        ScheduleAnother => "Programar otra reunión",
+        AddToCalendar => "Añadir al calendario",
+        DetailsTitle => "Detalles de la reunión",
+        DateLabel => "Fecha",
+        StartsLabel => "Empieza",
+        EndsLabel => "Termina",
+        TimeZoneLabel => "Zona horaria",
+        DurationLabel => "Duración",
+        MeetingIdLabel => "ID de la reunión",
+        DialInLabel => "Llamar por teléfono",
+        PasswordRequiredLabel => "Requiere contraseña",
+        PasswordLabel => "Contraseña",
+        ShowPassword => "Mostrar",
+        HidePassword => "Ocultar",
+        Yes => "Sí",
+        No => "No",
+        CoorganizersLabel => "Coorganizadores",
+        NoCoorganizers => "Ninguno",
+        NotFoundTitle => "No encontrado",
+        NotFoundPage => "No hay ninguna página en esta dirección.",
+        NotFoundMeeting => "No hay ninguna reunión con este ID en tu cuenta. Comprueba el enlace o programa una reunión nueva.",
+        BackHome => "Programar una reunión",
+        MeetingLoadFailed => "No se pudo cargar la reunión.",
+        LanguageLabel => "Idioma",
+        PopupBlocked => "El navegador ha bloqueado la ventana de inicio de sesión de GoTo. Ábrela en una pestaña nueva y vuelve aquí al terminar:",
+        OpenSignIn => "Abrir el inicio de sesión de GoTo",
+        PopupWaiting => "Termina de iniciar sesión en la ventana de GoTo. Lo que escribiste sigue aquí.",
+        PopupNotConnected => "GoToMeeting no se conectó. Puedes volver a intentarlo.",
     }
 }
 
 /// "Weekly sync" is scheduled.
-pub fn created_title(_lang: Lang, subject: &str) -> String {
-    format!("“{subject}” is scheduled")
+pub fn created_title(lang: Lang, subject: &str) -> String {
+    match lang {
+        Lang::En => format!("“{subject}” is scheduled"),
+        Lang::Es => format!("«{subject}» está programada"),
+    }
 }
 
 /// When a meeting starts, as one sentence.
-pub fn starts_on(_lang: Lang, date: &str, time: &str, zone: &str) -> String {
-    format!("Starts {date} at {time} ({zone}).")
+pub fn starts_on(lang: Lang, date: &str, time: &str, zone: &str) -> String {
+    match lang {
+        Lang::En => format!("Starts {date} at {time} ({zone})."),
+        Lang::Es => format!("Empieza el {date} a las {time} ({zone})."),
+    }
 }
 
-pub fn ends_next_day(_lang: Lang, time: &str) -> String {
-    format!("Ends the next day at {time}.")
+pub fn ends_next_day(lang: Lang, time: &str) -> String {
+    match lang {
+        Lang::En => format!("Ends the next day at {time}."),
+        Lang::Es => format!("Termina al día siguiente a las {time}."),
+    }
 }
 
 /// `00:30, Wednesday, 3 December 2025`: a time on another day than the start.
@@ -170,12 +262,18 @@ pub fn time_on_date(_lang: Lang, time: &str, date: &str) -> String {
 }
 
 /// For a time in the hour that happens twice when the clocks go back.
-pub fn repeated_hour(_lang: Lang, offset: &str) -> String {
-    format!("The clocks go back that night, so this time happens twice: the first one ({offset}) is used.")
+pub fn repeated_hour(lang: Lang, offset: &str) -> String {
+    match lang {
+        Lang::En => format!("The clocks go back that night, so this time happens twice: the first one ({offset}) is used."),
+        Lang::Es => format!("Esa noche se atrasan los relojes, así que esta hora ocurre dos veces: se usa la primera ({offset})."),
+    }
 }
 
-pub fn times_in_zone(_lang: Lang, zone: &str) -> String {
-    format!("Times are in {zone}.")
+pub fn times_in_zone(lang: Lang, zone: &str) -> String {
+    match lang {
+        Lang::En => format!("Times are in {zone}."),
+        Lang::Es => format!("Las horas están en {zone}."),
+    }
 }
 
 /// `Europe/Madrid, UTC+01:00`.
@@ -186,16 +284,20 @@ pub fn zone_label(_lang: Lang, name: Option<&str>, offset: &str) -> String {
     }
 }
 
-pub fn duration(_lang: Lang, minutes: i64) -> String {
+pub fn duration(lang: Lang, minutes: i64) -> String {
     let (hours, minutes) = (minutes / 60, minutes % 60);
     let unit = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let ((hour, hours_word), (minute, minutes_word)) = match lang {
+        Lang::En => (("hour", "hours"), ("minute", "minutes")),
+        Lang::Es => (("hora", "horas"), ("minuto", "minutos")),
+    };
     match (hours, minutes) {
-        (0, m) => unit(m, "minute", "minutes"),
-        (h, 0) => unit(h, "hour", "hours"),
+        (0, m) => unit(m, minute, minutes_word),
+        (h, 0) => unit(h, hour, hours_word),
         (h, m) => format!(
             "{} {}",
-            unit(h, "hour", "hours"),
-            unit(m, "minute", "minutes")
+            unit(h, hour, hours_word),
+            unit(m, minute, minutes_word)
         ),
     }
 }
@@ -206,24 +308,37 @@ pub fn organizer_label(_lang: Lang, name: &str, email: &str) -> String {
 
 /// What to tell the person when a request failed, and what to do about it.
 pub fn failure(lang: Lang, failure: &ApiFailure) -> String {
-    let kept = "Everything you typed is kept.";
+    let es = lang == Lang::Es;
+    let kept = if es {
+        "Todo lo que escribiste se conserva."
+    } else {
+        "Everything you typed is kept."
+    };
+    let try_soon = if es {
+        "Vuelve a intentarlo en un momento."
+    } else {
+        "Try again in a moment."
+    };
     let mut message = match failure {
+        ApiFailure::Unreachable if es => format!("No se pudo acceder al servicio de reuniones. Comprueba tu conexión y vuelve a intentarlo. {kept}"),
         ApiFailure::Unreachable => {
             format!("The meeting service could not be reached. Check your connection and try again. {kept}")
         }
         ApiFailure::SignedOut => text(lang, Key::ExpiredLead).to_owned(),
         ApiFailure::NotFound => text(lang, Key::NotFoundPage).to_owned(),
         ApiFailure::Rejected(error) => error.message.clone(),
+        ApiFailure::Failed { status: 429, .. } if es => format!("Ahora mismo se están programando demasiadas reuniones. Espera un minuto y vuelve a intentarlo. {kept}"),
         ApiFailure::Failed { status: 429, .. } => {
             format!("Too many meetings are being scheduled right now. Wait a minute, then try again. {kept}")
         }
         ApiFailure::Failed {
             error: Some(error), ..
-        } => format!("{} Try again in a moment. {kept}", error.message),
+        } => format!("{} {try_soon} {kept}", error.message),
+        ApiFailure::Failed { status, .. } if es => format!(
+            "El servicio de reuniones tuvo un problema (error {status}). {try_soon} {kept}"
+        ),
         ApiFailure::Failed { status, .. } => {
-            format!(
-                "The meeting service had a problem (error {status}). Try again in a moment. {kept}"
-            )
+            format!("The meeting service had a problem (error {status}). {try_soon} {kept}")
         }
     };
     if let Some(reference) = reference(lang, failure) {
@@ -234,8 +349,12 @@ pub fn failure(lang: Lang, failure: &ApiFailure) -> String {
 }
 
 /// The backend's request id, for whoever the person asks for help.
-pub fn reference(_lang: Lang, failure: &ApiFailure) -> Option<String> {
-    failure.request_id().map(|id| format!("Reference: {id}."))
+pub fn reference(lang: Lang, failure: &ApiFailure) -> Option<String> {
+    let word = match lang {
+        Lang::En => "Reference",
+        Lang::Es => "Referencia",
+    };
+    failure.request_id().map(|id| format!("{word}: {id}."))
 }
 
 #[cfg(test)]
@@ -248,5 +367,7 @@ mod tests {
         assert_eq!(duration(Lang::En, 60), "1 hour");
         assert_eq!(duration(Lang::En, 90), "1 hour 30 minutes");
         assert_eq!(duration(Lang::En, 1441), "24 hours 1 minute");
+        assert_eq!(duration(Lang::Es, 90), "1 hora 30 minutos");
+        assert_eq!(duration(Lang::Es, 1), "1 minuto");
     }
 }

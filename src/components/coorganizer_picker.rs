@@ -107,6 +107,9 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
                     }
                 />
             </div>
+            // A box of fixed height: search results come and go inside it, so nothing below
+            // (the Schedule button) moves under a finger that is about to tap it.
+            <div class="choices-box">
             <ul id="coorganizers" class="choices">
                 <For each=shown key=|organizer| organizer.key.clone() let:organizer>
                     {
@@ -134,6 +137,7 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
                 </For>
             </ul>
             <p class="hint" aria-live="polite">{status}</p>
+            </div>
             <FieldMessage id=Field::Coorganizers.name() field=Field::Coorganizers errors/>
         </fieldset>
     }

@@ -26,6 +26,8 @@ pub fn CreateMeetingPage() -> impl IntoView {
     let navigate = use_navigate();
 
     let draft = Draft::load();
+    #[cfg(debug_assertions)]
+    let draft = crate::demo::broken_draft().unwrap_or(draft);
     let subject = RwSignal::new(draft.subject);
     let date = RwSignal::new(draft.date);
     let start = RwSignal::new(draft.start);
@@ -62,7 +64,7 @@ pub fn CreateMeetingPage() -> impl IntoView {
         times
             .get()
             .filter(|times| times.ends_next_day)
-            .map(|times| text::ends_next_day(lang, &browser_time::format_time(times.ends_at)))
+            .map(|times| text::ends_next_day(lang, &browser_time::format_time(lang, times.ends_at)))
     });
     let repeated_hour = Signal::derive(move || {
         let times = times.get()?;
@@ -108,8 +110,7 @@ pub fn CreateMeetingPage() -> impl IntoView {
         }
     });
 
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         if pending.get_untracked() {
             return;
         }
@@ -127,6 +128,16 @@ pub fn CreateMeetingPage() -> impl IntoView {
             }
         }
     };
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        submit();
+    };
+    // The demo of a form with errors sends it as soon as it is on screen.
+    #[cfg(debug_assertions)]
+    if crate::demo::broken_draft().is_some() {
+        request_animation_frame(submit);
+    }
 
     view! {
         <h1>{text(lang, Key::CreateTitle)}</h1>

@@ -42,8 +42,8 @@ fn Created(meeting: Meeting) -> impl IntoView {
     set_title(text(lang, Key::CreatedHeading));
     let starts = text::starts_on(
         lang,
-        &browser_time::format_date(meeting.starts_at),
-        &browser_time::format_time(meeting.starts_at),
+        &browser_time::format_date(lang, meeting.starts_at),
+        &browser_time::format_time(lang, meeting.starts_at),
         &browser_time::zone_label(lang, meeting.starts_at),
     );
     view! {

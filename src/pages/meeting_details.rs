@@ -35,12 +35,12 @@ fn Details(meeting: Meeting) -> impl IntoView {
         .map(|id| id.display_grouped())
         .unwrap_or(id);
     let ends = if browser_time::same_local_day(starts_at, ends_at) {
-        browser_time::format_time(ends_at)
+        browser_time::format_time(lang, ends_at)
     } else {
         text::time_on_date(
             lang,
-            &browser_time::format_time(ends_at),
-            &browser_time::format_date(ends_at),
+            &browser_time::format_time(lang, ends_at),
+            &browser_time::format_date(lang, ends_at),
         )
     };
     let duration = text::duration(lang, (ends_at - starts_at).num_minutes());
@@ -69,8 +69,8 @@ fn Details(meeting: Meeting) -> impl IntoView {
             <p class="label">{text(lang, Key::DetailsTitle)}</p>
             <h1 id="meeting-subject">{subject}</h1>
             <dl>
-                {row(Key::DateLabel, "meeting-date", browser_time::format_date(starts_at))}
-                {row(Key::StartsLabel, "meeting-start", browser_time::format_time(starts_at))}
+                {row(Key::DateLabel, "meeting-date", browser_time::format_date(lang, starts_at))}
+                {row(Key::StartsLabel, "meeting-start", browser_time::format_time(lang, starts_at))}
                 {row(Key::EndsLabel, "meeting-end", ends)}
                 {row(Key::TimeZoneLabel, "meeting-zone", browser_time::zone_label(lang, starts_at))}
                 {row(Key::DurationLabel, "meeting-duration", duration)}

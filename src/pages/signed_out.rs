@@ -1,15 +1,60 @@
+use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use wasm_bindgen::JsValue;
 
 use crate::api;
-use crate::app::{set_title, SignedOutWhy};
+use crate::app::{set_title, SessionState, SignedOutWhy};
+use crate::components::notice::{Notice, NoticeKind};
 use crate::text::{text, use_lang, Key};
 
+/// The message type the backend's popup page posts to its opener when sign-in ends.
+const SIGN_IN_MESSAGE: &str = "meetings-sign-in";
+
+/// Where a sign-in through a popup stands (only inside an iframe).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Popup {
+    Closed,
+    Open,
+    /// The browser refused to open it: offer a link instead.
+    Blocked,
+    /// It came back without a connection.
+    NotConnected,
+}
+
+/// Whether the app runs inside another page's frame (a portal), where GoTo's sign-in page,
+/// which refuses to be framed, must open in a window of its own.
+fn in_frame() -> bool {
+    let window = window();
+    match window.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, &window),
+        // No access to the top window at all: certainly framed.
+        _ => true,
+    }
+}
+
+/// `{type: "meetings-sign-in", signedIn: bool}` from our own origin, else `None`.
+fn sign_in_outcome(event: &web_sys::MessageEvent) -> Option<bool> {
+    let own_origin = window().location().origin().ok()?;
+    if event.origin() != own_origin {
+        return None;
+    }
+    let data = event.data();
+    let kind = js_sys::Reflect::get(&data, &JsValue::from_str("type")).ok()?;
+    if kind.as_string().as_deref() != Some(SIGN_IN_MESSAGE) {
+        return None;
+    }
+    let signed_in = js_sys::Reflect::get(&data, &JsValue::from_str("signedIn")).ok()?;
+    Some(signed_in.as_bool().unwrap_or(false))
+}
+
 /// What a person who is not signed in sees: why to connect, and the link that does it. The
-/// link comes back to the page they were on, where their draft is waiting.
+/// link comes back to the page they were on, where their draft is waiting. Inside a frame the
+/// sign-in runs in a popup instead, and this page picks up once the popup reports back.
 #[component]
 pub fn SignedOutPage(why: SignedOutWhy) -> impl IntoView {
     let lang = use_lang();
+    let session = expect_context::<SessionState>();
     let location = use_location();
     let href = move || {
         let path = location.pathname.get();
@@ -21,6 +66,39 @@ pub fn SignedOutPage(why: SignedOutWhy) -> impl IntoView {
         };
         api::login_href(&return_to)
     };
+    let popup_href = move || format!("{}&popup=1", href());
+    let framed = in_frame();
+    let popup = RwSignal::new(Popup::Closed);
+
+    let listener = window_event_listener(ev::message, move |event| {
+        match sign_in_outcome(&event) {
+            // The session cookie is set now: ask the backend, and the page the person was
+            // on comes back with their draft.
+            Some(true) => session.check(),
+            Some(false) => {
+                popup.try_set(Popup::NotConnected);
+            }
+            None => {}
+        }
+    });
+    on_cleanup(move || listener.remove());
+
+    let connect = move |event: ev::MouseEvent| {
+        if !framed {
+            return;
+        }
+        event.prevent_default();
+        let opened = window().open_with_url_and_target_and_features(
+            &popup_href(),
+            "goto-sign-in",
+            "width=520,height=700",
+        );
+        popup.set(match opened {
+            Ok(Some(_)) => Popup::Open,
+            _ => Popup::Blocked,
+        });
+    };
+
     let (title, lead) = match why {
         SignedOutWhy::NotConnected => (Key::ConnectTitle, Key::ConnectLead),
         SignedOutWhy::SignedOut => (Key::SignedOutTitle, Key::SignedOutLead),
@@ -32,9 +110,40 @@ pub fn SignedOutPage(why: SignedOutWhy) -> impl IntoView {
             <h1>{text(lang, title)}</h1>
             <p>{text(lang, lead)}</p>
             // rel=external: the backend answers this address, not the app's router.
-            <a id="connect" class="button" rel="external" href=href>
+            <a id="connect" class="button" rel="external" href=href on:click=connect>
                 {text(lang, Key::ConnectButton)}
             </a>
+            {move || match popup.get() {
+                Popup::Closed => None,
+                Popup::Open => Some(
+                    view! {
+                        <Notice kind=NoticeKind::Info id="sign-in-popup">
+                            {text(lang, Key::PopupWaiting)}
+                        </Notice>
+                    }
+                    .into_any(),
+                ),
+                Popup::NotConnected => Some(
+                    view! {
+                        <Notice kind=NoticeKind::Error id="sign-in-popup">
+                            {text(lang, Key::PopupNotConnected)}
+                        </Notice>
+                    }
+                    .into_any(),
+                ),
+                // rel=opener: the backend's page in the new tab still reports back here.
+                Popup::Blocked => Some(
+                    view! {
+                        <Notice kind=NoticeKind::Error id="sign-in-popup">
+                            <p>{text(lang, Key::PopupBlocked)}</p>
+                            <a id="connect-new-tab" href=popup_href target="_blank" rel="opener external">
+                                {text(lang, Key::OpenSignIn)}
+                            </a>
+                        </Notice>
+                    }
+                    .into_any(),
+                ),
+            }}
         </section>
     }
 }

@@ -146,7 +146,7 @@ pub async fn open_browser(driver: &Driver, (width, height): (u32, u32), lang: &s
             // (and touch, at phone size) whatever the window is.
             "mobileEmulation": { "deviceMetrics": {
                 "width": width, "height": height, "pixelRatio": 1.0,
-                "mobile": width < 600, "touch": false,
+                "mobile": width < 600, "touch": width < 600,
             } },
             "prefs": { "intl.accept_languages": lang },
         }),
