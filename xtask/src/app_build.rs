@@ -12,9 +12,9 @@ use crate::tools::BuildTools;
 /// `cargo xtask size` fails above it.
 pub const BUDGET_BYTES: u64 = 120 * 1024;
 /// The build (and so `cargo xtask test`) fails above this ceiling. The app does not meet the
-/// budget yet (about 192 KB measured; the framework floor alone is about 120 KB), so until it
-/// does, this guards against growth while the report shows the remaining gap.
-pub const CEILING_BYTES: u64 = 200 * 1024;
+/// budget yet (about 201 KB measured with both languages; the framework floor alone is about
+/// 120 KB), so until it does, this guards against growth while the report shows the gap.
+pub const CEILING_BYTES: u64 = 210 * 1024;
 
 const COMPRESSIBLE: &[&str] = &[
     "html",
@@ -28,6 +28,19 @@ const COMPRESSIBLE: &[&str] = &[
 ];
 
 pub fn build(root: &Path, tools: &BuildTools) -> Result<(), String> {
+    build_dist(root, tools)?;
+    let total = measure(root)?;
+    if total > CEILING_BYTES {
+        return Err(format!(
+            "the app's first load grew to {total} B brotli, over the {CEILING_BYTES} B ceiling"
+        ));
+    }
+    Ok(())
+}
+
+/// trunk and precompression only, without the ceiling check (`cargo xtask bench` reports the
+/// size whatever it is).
+pub fn build_dist(root: &Path, tools: &BuildTools) -> Result<(), String> {
     cmd::run(
         Command::new(cmd::cargo_home().join("bin/trunk"))
             .current_dir(root)
@@ -36,14 +49,7 @@ pub fn build(root: &Path, tools: &BuildTools) -> Result<(), String> {
             // trunk must never try GitHub; with these set it fails loudly instead.
             .env("TRUNK_BUILD_OFFLINE", "true"),
     )?;
-    precompress(&root.join("dist"))?;
-    let total = measure(root)?;
-    if total > CEILING_BYTES {
-        return Err(format!(
-            "the app's first load grew to {total} B brotli, over the {CEILING_BYTES} B ceiling"
-        ));
-    }
-    Ok(())
+    precompress(&root.join("dist"))
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -97,7 +103,7 @@ fn precompress(dist: &Path) -> Result<(), String> {
 
 /// The files a first visit loads: index.html and what it links with `href`/`src`
 /// (trunk writes both the preload links and the module script).
-fn first_load_files(dist: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn first_load_files(dist: &Path) -> Result<Vec<PathBuf>, String> {
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index)
         .map_err(|_| format!("{} is missing: build the app first", index.display()))?;

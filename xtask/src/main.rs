@@ -3,8 +3,10 @@
 //! - `run`   installs what is missing, builds the app (release) and starts the backend.
 //! - `test`  installs what is missing and runs every check, ending with one summary line.
 //! - `build` builds the app only; `size` prints its transfer size against the budget.
+//! - `bench` measures size, load and memory against the goals and rewrites BENCHMARKS.md.
 
 mod app_build;
+mod bench;
 mod cmd;
 mod test;
 mod tools;
@@ -28,9 +30,10 @@ fn main() -> ExitCode {
         Some("test") => test::run_all(&root),
         Some("build") => tools::ensure_build_tools(&root).and_then(|t| app_build::build(&root, &t)),
         Some("size") => app_build::report_size(&root).map(|_| ()),
+        Some("bench") => bench::run(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|build|size>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against the 120 KB budget"
+                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against the 120 KB budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)"
             );
             return ExitCode::from(2);
         }

@@ -1,0 +1,182 @@
+//! Backend load from a second process on loopback: wrk against the real backend (release,
+//! embedded sandbox), against a bare axum handler and against the standalone sandbox; and a
+//! sequential latency probe for the meeting fetch, which the GoTo throttle caps.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::backend::{self, Binaries};
+use super::http;
+use super::wrk::{self, Load};
+
+/// One wrk row of the report.
+pub struct Row {
+    pub what: String,
+    pub command: String,
+    pub load: Result<Load, String>,
+}
+
+/// Sequential latencies (one request at a time, new connection each).
+pub struct Probe {
+    pub what: String,
+    pub samples: Vec<f64>,
+    pub failures: usize,
+}
+
+impl Probe {
+    /// Nearest-rank percentile in milliseconds.
+    pub fn percentile(&self, p: f64) -> f64 {
+        let mut sorted = self.samples.clone();
+        sorted.sort_by(f64::total_cmp);
+        if sorted.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+        sorted[rank.clamp(1, sorted.len()) - 1]
+    }
+}
+
+pub struct BackendLoad {
+    pub rows: Vec<Row>,
+    pub probes: Vec<Probe>,
+    pub wasm_file: String,
+}
+
+/// Requests in the sequential probe and the spacing between their starts: 50 at ≤ 6.7 a
+/// second stay inside the backend's GoTo windows (10 per 1.2 s; 100 a minute with the
+/// sign-in, organizer sync and create), so the throttle never delays one.
+pub const PROBE_COUNT: usize = 50;
+pub const PROBE_SPACING: Duration = Duration::from_millis(150);
+
+pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad, String> {
+    let mut rows = Vec::new();
+    let mut probes = Vec::new();
+
+    {
+        let bare = backend::start_bare_axum(bins, work)?;
+        rows.push(row(
+            "bare axum 0.8.9 handler, small JSON (baseline)",
+            bare.port,
+            "/",
+            &[],
+        ));
+    }
+
+    let wasm_file = std::fs::read_dir(root.join("dist"))
+        .map_err(|e| format!("dist: {e}"))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".wasm"))
+        .ok_or("dist has no .wasm: build the app first")?;
+    {
+        let server = backend::start_backend(root, bins, work, "backend-load", &[])?;
+        let session = backend::sign_in(server.port, backend::ORGANIZER)?;
+        backend::wait_for_organizers(server.port, &session)?;
+        let meeting = backend::create_meeting(server.port, &session)?;
+        let cookie = backend::session_header(&session);
+        let cookie = cookie.as_str();
+        rows.push(row(
+            "backend `GET /api/session` (signed in)",
+            server.port,
+            "/api/session",
+            &[cookie],
+        ));
+        rows.push(row(
+            "backend `GET /api/organizers?q=mar`",
+            server.port,
+            "/api/organizers?q=mar",
+            &[cookie],
+        ));
+        rows.push(row(
+            "backend hashed `.wasm`, `Accept-Encoding: br`",
+            server.port,
+            &format!("/{wasm_file}"),
+            &["Accept-Encoding: br"],
+        ));
+        // Let the GoTo windows empty after the create, then probe one request at a time.
+        std::thread::sleep(Duration::from_millis(1500));
+        let session_cookie = cookie.strip_prefix("Cookie: ").unwrap_or(cookie).to_owned();
+        probes.push(probe(
+            "backend `GET /api/meetings/{id}` (→ embedded sandbox)",
+            server.port,
+            &format!("/api/meetings/{meeting}"),
+            &[("Cookie", &session_cookie)],
+        ));
+    }
+
+    {
+        let sandbox = backend::start_sandbox(bins, work)?;
+        let token = backend::sandbox_token(sandbox.port)?;
+        let meeting = backend::sandbox_meeting(sandbox.port, &token)?;
+        let bearer = format!("Bearer {token}");
+        let path = format!("/G2M/rest/meetings/{meeting}");
+        probes.push(probe(
+            "sandbox directly `GET /G2M/rest/meetings/{id}` (standalone, limit off)",
+            sandbox.port,
+            &path,
+            &[("Authorization", &bearer)],
+        ));
+        let header = format!("Authorization: {bearer}");
+        rows.push(row(
+            "sandbox directly `GET /G2M/rest/meetings/{id}` (standalone, `--per-second-limit 0`)",
+            sandbox.port,
+            &path,
+            &[&header],
+        ));
+    }
+
+    Ok(BackendLoad {
+        rows,
+        probes,
+        wasm_file,
+    })
+}
+
+fn row(what: &str, port: u16, path: &str, headers: &[&str]) -> Row {
+    // The command as a reader could rerun it, without the secret values.
+    let shown: Vec<&str> = headers
+        .iter()
+        .map(|h| {
+            if h.starts_with("Cookie:") {
+                "Cookie: __Host-meetings-session=…"
+            } else if h.starts_with("Authorization:") {
+                "Authorization: Bearer …"
+            } else {
+                h
+            }
+        })
+        .collect();
+    Row {
+        what: what.to_owned(),
+        command: wrk::command_line(&format!("http://127.0.0.1:PORT{path}"), &shown),
+        load: wrk::run(port, path, headers),
+    }
+}
+
+fn probe(what: &str, port: u16, path: &str, headers: &[(&str, &str)]) -> Probe {
+    println!("xtask: {PROBE_COUNT} sequential GETs of {path}");
+    let mut samples = Vec::new();
+    let mut failures = 0;
+    for _ in 0..PROBE_COUNT {
+        let started = Instant::now();
+        match http::get(port, path, headers) {
+            Ok(r) if r.status == 200 => samples.push(started.elapsed().as_secs_f64() * 1000.0),
+            Ok(r) => {
+                failures += 1;
+                println!("  answered {}: {}", r.status, r.text());
+            }
+            Err(e) => {
+                failures += 1;
+                println!("  {e}");
+            }
+        }
+        if let Some(rest) = PROBE_SPACING.checked_sub(started.elapsed()) {
+            std::thread::sleep(rest);
+        }
+    }
+    Probe {
+        what: what.to_owned(),
+        samples,
+        failures,
+    }
+}
