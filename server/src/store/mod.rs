@@ -146,6 +146,28 @@ fn meeting_context(meeting_id: &str, organizer_key: &str) -> String {
     format!("meeting:{meeting_id}:{organizer_key}")
 }
 
+/// How a record already held for an idempotency key answers a new claim; the same in every
+/// store. A finished record replays its sealed answer.
+fn judge_held_claim(
+    sealer: &Sealer,
+    (user_key, key): (&str, &str),
+    fingerprint_matches: bool,
+    status: Option<u16>,
+    sealed_body: Option<Vec<u8>>,
+) -> Result<Claim, AppError> {
+    if !fingerprint_matches {
+        return Ok(Claim::Mismatch);
+    }
+    Ok(match (status, sealed_body) {
+        (Some(status), Some(sealed)) => Claim::Done {
+            status,
+            body: open_sealed(sealer, &sealed, &idempotency_context(user_key, key))
+                .ok_or_else(|| AppError::Internal("unreadable idempotency record".into()))?,
+        },
+        _ => Claim::InProgress,
+    })
+}
+
 fn idempotency_context(user_key: &str, key: &str) -> String {
     format!("idempotency:{user_key}:{key}")
 }

@@ -294,18 +294,13 @@ impl RedisStore {
         let Some((stored_fingerprint, status, body)) = held else {
             return Ok(Claim::Claimed);
         };
-        if stored_fingerprint.as_deref() != Some(fingerprint) {
-            return Ok(Claim::Mismatch);
-        }
-        Ok(match (status, body) {
-            (Some(status), Some(sealed)) => Claim::Done {
-                status,
-                body: self
-                    .open_sealed(&sealed, &idempotency_context(user_key, idempotency_key))
-                    .ok_or_else(|| AppError::Internal("unreadable idempotency record".into()))?,
-            },
-            _ => Claim::InProgress,
-        })
+        super::judge_held_claim(
+            &self.sealer,
+            (user_key, idempotency_key),
+            stored_fingerprint.as_deref() == Some(fingerprint),
+            status,
+            body,
+        )
     }
 
     pub async fn finish_idempotent(

@@ -279,18 +279,13 @@ impl SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(db)?;
-        if stored_fingerprint != fingerprint {
-            return Ok(Claim::Mismatch);
-        }
-        Ok(match (status, body) {
-            (Some(status), Some(sealed)) => Claim::Done {
-                status,
-                body: self
-                    .open_sealed(&sealed, &idempotency_context(user_key, key))
-                    .ok_or_else(|| AppError::Internal("unreadable idempotency record".into()))?,
-            },
-            _ => Claim::InProgress,
-        })
+        super::judge_held_claim(
+            &self.sealer,
+            (user_key, key),
+            stored_fingerprint == fingerprint,
+            status,
+            body,
+        )
     }
 
     pub fn finish_idempotent(
