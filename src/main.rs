@@ -2,6 +2,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 fn main() {
+    // Release builds abort on panic without a message (see xtask's app build), so the hook
+    // would be dead weight there; in debug builds it puts the panic in the console.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // index.html paints the same frame statically while the wasm loads; the app takes its place.
     let root = document()

@@ -30,7 +30,9 @@ pub struct Organizer {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateMeeting {
     pub subject: String,
+    #[serde(with = "crate::wire_time")]
     pub starts_at: DateTime<Utc>,
+    #[serde(with = "crate::wire_time")]
     pub ends_at: DateTime<Utc>,
     /// `None` or empty: attendees need no password.
     #[serde(default)]
@@ -45,7 +47,9 @@ pub struct Meeting {
     /// Digits only, as GoTo numbers meetings.
     pub id: String,
     pub subject: String,
+    #[serde(with = "crate::wire_time")]
     pub starts_at: DateTime<Utc>,
+    #[serde(with = "crate::wire_time")]
     pub ends_at: DateTime<Utc>,
     pub join_url: String,
     /// Dial-in text exactly as GoTo returns it (line breaks kept).

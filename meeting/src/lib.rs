@@ -10,6 +10,7 @@ pub mod local_time;
 pub mod meeting_id;
 pub mod search;
 pub mod validation;
+pub mod wire_time;
 
 pub use api::{ApiError, CreateMeeting, FieldMessage, Meeting, Organizer, SessionInfo, User};
 pub use lang::Lang;

@@ -4,7 +4,7 @@
 //! given instant (`Date.prototype.getTimezoneOffset`) and this module does the rest. The
 //! backend and the tests pass their own offset rules, so the same code is judged everywhere.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use crate::validation::{Field, FieldError, Problem};
 
@@ -77,17 +77,7 @@ pub struct MeetingTimes {
     pub end_ambiguous_offset: Option<i32>,
 }
 
-pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
-}
-
-/// Native time inputs give `HH:MM`, some browsers `HH:MM:SS`.
-pub fn parse_time(raw: &str) -> Option<NaiveTime> {
-    let raw = raw.trim();
-    NaiveTime::parse_from_str(raw, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(raw, "%H:%M:%S"))
-        .ok()
-}
+pub use crate::wire_time::{parse_date, parse_time};
 
 fn pick(resolution: LocalResolution) -> Option<(DateTime<Utc>, Option<i32>)> {
     match resolution {
@@ -168,7 +158,7 @@ pub fn format_offset(offset_minutes: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{NaiveDate, NaiveTime, TimeZone};
 
     /// Europe/Madrid in 2026: CET (+60) but CEST (+120) from 29 March 01:00 UTC
     /// to 25 October 01:00 UTC.

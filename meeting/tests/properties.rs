@@ -256,6 +256,36 @@ proptest! {
     }
 
     #[test]
+    fn wire_time_writes_what_chrono_writes_and_reads_it_back(at in any_instant()) {
+        let ours = meeting::wire_time::format(&at);
+        prop_assert_eq!(serde_json::to_value(at).unwrap(), serde_json::Value::String(ours.clone()));
+        prop_assert_eq!(meeting::wire_time::parse(&ours), Some(at));
+    }
+
+    #[test]
+    fn wire_time_reads_any_offset_and_fraction(
+        at in any_instant().prop_filter("four-digit years", |t| (1..=9998).contains(&t.year())),
+        offset_minutes in -(23 * 60 + 59)..=(23 * 60 + 59),
+        separator in prop_oneof![Just("T"), Just("t"), Just(" ")],
+    ) {
+        let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+        let written = at
+            .with_timezone(&offset)
+            .to_rfc3339_opts(chrono::SecondsFormat::Nanos, false)
+            .replacen('T', separator, 1);
+        prop_assert_eq!(meeting::wire_time::parse(&written), Some(at));
+        // chrono, reading the same text, agrees.
+        prop_assert_eq!(DateTime::parse_from_rfc3339(&written).unwrap().to_utc(), at);
+    }
+
+    #[test]
+    fn wire_time_parse_never_panics(s in any::<String>(), d in date_like(), t in time_like()) {
+        let _ = meeting::wire_time::parse(&s);
+        let _ = meeting::wire_time::parse(&format!("{d}T{t}Z"));
+        let _ = meeting::wire_time::parse(&format!("{d}T{t}.123456789123+23:59"));
+    }
+
+    #[test]
     fn subject_and_password_checks_never_panic(s in any_text()) {
         let _ = check_subject(&s);
         let _ = check_password(&s);

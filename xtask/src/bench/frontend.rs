@@ -75,6 +75,7 @@ fn build_floor(root: &Path, tools: &BuildTools) -> Result<PathBuf, String> {
             .current_dir(&fixture)
             .args(["build", "--release", "--offline", "--dist"])
             .arg(&dist)
+            .envs(crate::app_build::release_wasm_env())
             .env("PATH", cmd::path_with(&tools.path))
             .env("CARGO_TARGET_DIR", &target)
             .env("TRUNK_BUILD_OFFLINE", "true"),
