@@ -627,3 +627,63 @@ async fn the_journey_by_keyboard_alone() {
     assert_eq!(meetings[0].subject, subject);
     assert_eq!(meetings[0].coorganizer_keys, vec![colleague.organizer_key]);
 }
+
+// ---- the audit itself ----
+
+/// The audit can fail: a nameless button is reported in the light scheme, and text that is
+/// readable in the light scheme but not in the dark one is reported in the dark pass only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_reports_what_it_finds() {
+    let _turn = one_at_a_time().await;
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    let browser = CASES[0].open(&driver).await;
+    browser
+        .client
+        .goto(&format!("{}/", backend.base))
+        .await
+        .unwrap();
+    browser.wait_for("a#connect").await;
+    assert!(
+        browser.audit("clean").await.is_empty(),
+        "the page starts clean"
+    );
+
+    // Through the CSSOM, which the app's Content-Security-Policy leaves alone.
+    browser
+        .client
+        .execute(
+            "const sheet = [...document.styleSheets].find(s => s.href);
+             sheet.insertRule('@media (prefers-color-scheme: dark) { #dark-only { color: #333 !important; background: #111 !important } }', sheet.cssRules.length);
+             const main = document.querySelector('main');
+             const p = document.createElement('p');
+             p.id = 'dark-only';
+             p.textContent = 'Readable only in the light';
+             main.append(p);
+             const b = document.createElement('button');
+             b.id = 'nameless';
+             main.append(b);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let found = browser.audit("planted").await;
+    let light: Vec<&String> = found.iter().filter(|f| f.contains(", light]")).collect();
+    let dark: Vec<&String> = found.iter().filter(|f| f.contains(", dark]")).collect();
+    assert!(
+        light
+            .iter()
+            .any(|f| f.contains("button-name") && f.contains("#nameless")),
+        "{found:#?}"
+    );
+    assert!(
+        !light.iter().any(|f| f.contains("#dark-only")),
+        "{found:#?}"
+    );
+    assert!(
+        dark.iter()
+            .any(|f| f.contains("color-contrast") && f.contains("#dark-only")),
+        "{found:#?}"
+    );
+    browser.close().await;
+}

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 
@@ -109,7 +108,14 @@ impl Browser {
             scheme.name()
         );
         // Two frames, so styles are recomputed before axe reads colours.
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .expect("wait two frames");
     }
 
     /// Puts axe-core into the page unless it is already there (a client-side navigation keeps
