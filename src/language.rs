@@ -143,27 +143,26 @@ pub fn LanguageSwitch() -> impl IntoView {
     // Short codes keep the phone header on one line. The name read out starts with the code
     // that is shown, then the language's full name: voice-control users say what they see
     // (WCAG 2.5.3 Label in Name, axe's label-content-name-mismatch).
-    let button =
-        move |choice: Lang, code: &'static str, label: &'static str, name: &'static str| {
-            view! {
-                <button
-                    id=format!("lang-{}", choice.code())
-                    type="button"
-                    class="lang"
-                    lang=choice.code()
-                    aria-pressed=(choice == lang).to_string()
-                    aria-label=name
-                    title=label
-                    on:click=choose(choice)
-                >
-                    {code}
-                </button>
-            }
-        };
+    let button = move |choice: Lang, [code, label, name]: [&'static str; 3]| {
+        view! {
+            <button
+                id=format!("lang-{}", choice.code())
+                type="button"
+                class="lang"
+                lang=choice.code()
+                aria-pressed=(choice == lang).to_string()
+                aria-label=name
+                title=label
+                on:click=choose(choice)
+            >
+                {code}
+            </button>
+        }
+    };
     view! {
         <div class="language" role="group" aria-label=text(lang, Key::LanguageLabel)>
-            {button(Lang::Es, "ES", "Español", "ES Español")}
-            {button(Lang::En, "EN", "English", "EN English")}
+            {button(Lang::Es, ["ES", "Español", "ES Español"])}
+            {button(Lang::En, ["EN", "English", "EN English"])}
         </div>
     }
 }
