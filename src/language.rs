@@ -140,8 +140,10 @@ pub fn LanguageSwitch() -> impl IntoView {
             });
         }
     };
-    // Short codes keep the phone header on one line; the full name is what is read out.
-    let button = move |choice: Lang, code: &'static str, label: &'static str| {
+    // Short codes keep the phone header on one line. The name read out starts with the code
+    // that is shown, then the language's full name: voice-control users say what they see
+    // (WCAG 2.5.3 Label in Name, axe's label-content-name-mismatch).
+    let button = move |choice: Lang, [code, label, name]: [&'static str; 3]| {
         view! {
             <button
                 id=format!("lang-{}", choice.code())
@@ -149,7 +151,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                 class="lang"
                 lang=choice.code()
                 aria-pressed=(choice == lang).to_string()
-                aria-label=label
+                aria-label=name
                 title=label
                 on:click=choose(choice)
             >
@@ -159,8 +161,8 @@ pub fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <div class="language" role="group" aria-label=text(lang, Key::LanguageLabel)>
-            {button(Lang::Es, "ES", "Español")}
-            {button(Lang::En, "EN", "English")}
+            {button(Lang::Es, ["ES", "Español", "ES Español"])}
+            {button(Lang::En, ["EN", "English", "EN English"])}
         </div>
     }
 }

@@ -1,68 +1,12 @@
-//! The Create meeting form in a real browser: messages at the fields, the next-day end,
-//! daylight-saving gaps, drafts that survive a reload, and a failure that loses nothing.
+//! The Create meeting form in a real browser: drafts that survive a reload, and a failure
+//! that loses nothing. Each rule's message at its field (both languages, both sizes,
+//! daylight-saving gaps) and the not-found page are in `e2e_matrix.rs`.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
-use support::{date_in, open_browser, start_backend, start_driver, DESKTOP, PHONE};
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_rule_speaks_at_its_field() {
-    let backend = start_backend().await;
-    let driver = start_driver("Europe/Madrid").await;
-    let browser = open_browser(&driver, DESKTOP, "en-US").await;
-    browser.sign_in(&backend).await;
-
-    // Empty topic.
-    browser.set_value("#subject", "   ").await;
-    browser.click("#create").await;
-    browser.wait_for_text("#subject-error", "required").await;
-    let described = browser
-        .client
-        .execute(
-            "return document.getElementById('subject').getAttribute('aria-describedby')",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(described.as_str().unwrap_or("").contains("subject-error"));
-
-    // 101 characters.
-    browser.set_value("#subject", &"a".repeat(101)).await;
-    browser.click("#create").await;
-    browser.wait_for_text("#subject-error", "100").await;
-
-    // An end before the start is the next day.
-    browser.set_value("#subject", "Late review").await;
-    browser.set_value("#date", &date_in(2)).await;
-    browser.set_value("#start", "23:30").await;
-    browser.set_value("#end", "00:30").await;
-    browser.wait_for_text("#ends-next-day", "next day").await;
-
-    // A start in the past.
-    browser.set_value("#date", &date_in(-1)).await;
-    browser.set_value("#start", "10:00").await;
-    browser.set_value("#end", "11:00").await;
-    browser.click("#create").await;
-    browser.wait_for_text("#start-error", "passed").await;
-
-    // 02:30 on 28 March 2027 does not exist in Madrid: the clocks go from 02:00 to 03:00.
-    browser.set_value("#date", "2027-03-28").await;
-    browser.set_value("#start", "02:30").await;
-    browser.set_value("#end", "04:00").await;
-    browser.click("#create").await;
-    browser
-        .wait_for_text("#start-error", "does not exist")
-        .await;
-    browser.screenshot("create-errors-desktop").await;
-
-    assert!(
-        backend.sandbox().meetings().is_empty(),
-        "nothing reached GoTo"
-    );
-    browser.close().await;
-}
+use support::{date_in, open_browser, start_backend, start_driver, PHONE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_mid_form_keeps_the_draft() {
@@ -122,21 +66,5 @@ async fn a_failed_submit_keeps_every_value_and_the_retry_makes_one_meeting() {
         1,
         "one meeting, not two"
     );
-    browser.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unknown_meeting_shows_a_clear_not_found_page() {
-    let backend = start_backend().await;
-    let driver = start_driver("Europe/Madrid").await;
-    let browser = open_browser(&driver, DESKTOP, "en-US").await;
-    browser.sign_in(&backend).await;
-    browser
-        .client
-        .goto(&format!("{}/meetings/999999999", backend.base))
-        .await
-        .unwrap();
-    browser.wait_for("#not-found").await;
-    browser.screenshot("not-found-desktop").await;
     browser.close().await;
 }

@@ -310,3 +310,154 @@ pub fn date_in(days: i64) -> String {
         .format("%Y-%m-%d")
         .to_string()
 }
+
+/// A co-organizer the signed-in person (the sandbox's first organizer) may invite: in the same
+/// account, not the admin, with GoToMeeting.
+pub fn a_colleague(backend: &Backend) -> goto_sandbox::SeedOrganizer {
+    let sandbox = backend.sandbox();
+    sandbox
+        .organizers()
+        .into_iter()
+        .filter(|o| !o.admin && o.account_key == sandbox.account_key() && o.is_active_g2m())
+        .nth(1)
+        .expect("the sandbox seeds colleagues")
+}
+
+/// WebDriver's "Get Computed Label": the accessible name the browser itself computed.
+#[derive(Debug)]
+struct ComputedLabel(String);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ComputedLabel {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/element/{}/computedlabel",
+            session_id.unwrap_or_default(),
+            self.0
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::GET, None)
+    }
+}
+
+/// Keyboard only: keys go to whatever has focus, through WebDriver actions, as a person's
+/// keyboard would send them (no clicks, no focusing by script).
+impl Browser {
+    /// Presses and releases each key in turn (`fantoccini::key::Key` for special keys).
+    pub async fn keys(&self, keys: &[char]) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for &key in keys {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("keyboard actions");
+    }
+
+    /// Shift held down while Tab is pressed.
+    pub async fn shift_tab(&self) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let (shift, tab): (char, char) = (Key::Shift.into(), Key::Tab.into());
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value: tab })
+            .then(KeyAction::Up { value: tab })
+            .then(KeyAction::Up { value: shift });
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("keyboard actions");
+    }
+
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        self.keys(&[key.into()]).await;
+    }
+
+    pub async fn type_text(&self, text: &str) {
+        let keys: Vec<char> = text.chars().collect();
+        self.keys(&keys).await;
+    }
+
+    /// A short description of the focused element, for failure messages.
+    pub async fn focused(&self) -> String {
+        self.client
+            .execute(
+                "const el = document.activeElement;
+                 return el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                   + (el.name ? '[name=' + el.name + ']' : '') : 'nothing'",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    async fn focus_matches(&self, css: &str) -> bool {
+        self.client
+            .execute(
+                "const el = document.activeElement; return !!el && el.matches(arguments[0])",
+                vec![css.into()],
+            )
+            .await
+            .expect("read focus")
+            == serde_json::json!(true)
+    }
+
+    /// Presses Tab (or Shift+Tab when `backwards`) until focus is on `css`, failing with the
+    /// path focus took if it never gets there: the tab order itself is under test.
+    pub async fn tab_to_direction(&self, css: &str, backwards: bool) {
+        use fantoccini::key::Key;
+        let mut path = Vec::new();
+        for _ in 0..60 {
+            if self.focus_matches(css).await {
+                return;
+            }
+            if backwards {
+                self.shift_tab().await;
+            } else {
+                self.press(Key::Tab).await;
+            }
+            path.push(self.focused().await);
+        }
+        panic!("Tab never reached {css}; focus went {}", path.join(" → "));
+    }
+
+    pub async fn tab_to(&self, css: &str) {
+        self.tab_to_direction(css, false).await;
+    }
+
+    /// The accessible name the browser computed for an element.
+    pub async fn accessible_name(&self, element: &fantoccini::elements::Element) -> String {
+        let name = self
+            .client
+            .issue_cmd(ComputedLabel(element.element_id().to_string()))
+            .await
+            .expect("computed label");
+        name.as_str().unwrap_or_default().trim().to_owned()
+    }
+
+    /// The lang attribute of the page's root element (the app keeps it in step with the
+    /// language it speaks).
+    pub async fn html_lang(&self) -> String {
+        self.client
+            .execute("return document.documentElement.lang", vec![])
+            .await
+            .expect("html lang")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+pub mod axe;

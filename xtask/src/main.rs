@@ -6,6 +6,7 @@
 //! - `bench` measures size, load and memory against the goals and rewrites BENCHMARKS.md.
 
 mod app_build;
+mod axe;
 mod bench;
 mod cmd;
 mod test;

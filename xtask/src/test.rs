@@ -4,11 +4,12 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::{app_build, cmd, tools};
+use crate::{app_build, axe, cmd, tools};
 
 pub fn run_all(root: &Path) -> Result<(), String> {
     let build_tools = tools::ensure_build_tools(root)?;
     tools::ensure_test_services()?;
+    axe::ensure_axe_core(root)?;
     cmd::run(cmd::cargo(root).args(["fmt", "--all", "--", "--check"]))?;
     cmd::run(cmd::cargo(root).args([
         "clippy",
@@ -45,6 +46,7 @@ fn cargo_test(root: &Path) -> Result<(), String> {
     command
         .args(["test", "--locked", "--workspace", "--no-fail-fast"])
         .env("MEETINGS_E2E_DIST", root.join("dist"))
+        .env("MEETINGS_AXE_JS", axe::axe_js(root))
         .env(
             "CHROMEDRIVER",
             tools::which("chromedriver").unwrap_or_default(),
