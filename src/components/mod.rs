@@ -1,5 +1,6 @@
 //! Small pieces the pages are built from. Each takes typed props and knows nothing of routes.
 
+pub mod chips;
 pub mod coorganizer_picker;
 pub mod copy_button;
 pub mod field;

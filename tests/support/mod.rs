@@ -310,3 +310,60 @@ pub fn date_in(days: i64) -> String {
         .format("%Y-%m-%d")
         .to_string()
 }
+
+impl Browser {
+    /// Sends keys to whatever has keyboard focus, as a person at a keyboard would
+    /// (`fantoccini::key::Key` derefs to the WebDriver code of a special key).
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("something has focus")
+            .send_keys(keys)
+            .await
+            .expect("keys sent");
+    }
+
+    /// The id of the focused element.
+    pub async fn focused_id(&self) -> String {
+        self.client
+            .execute(
+                "return document.activeElement && document.activeElement.id",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// An attribute of the first element matching `css` (`None` if absent, or no element).
+    pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 return el ? el.getAttribute(arguments[1]) : null;",
+                vec![css.into(), name.into()],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Waits until an attribute has `value` (`None`: absent or empty).
+    pub async fn wait_for_attribute(&self, css: &str, name: &str, value: Option<&str>) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let now = self.attribute(css, name).await.filter(|v| !v.is_empty());
+            if now.as_deref() == value {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("{css} [{name}] is {now:?}, never {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
