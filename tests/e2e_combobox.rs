@@ -278,3 +278,57 @@ async fn keyboard_only(size: (u32, u32), words: &Words, tag: &str) {
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_ten_people_the_field_says_so_and_offers_nobody() {
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    let browser = open_browser(&driver, DESKTOP, "en-US").await;
+    browser.sign_in(&backend).await;
+    browser
+        .client
+        .execute("document.getElementById('password').focus()", vec![])
+        .await
+        .unwrap();
+    browser.press(&Key::Tab).await;
+    for picked in 1..=10 {
+        browser.press(&Key::Down).await;
+        browser
+            .wait_for_attribute(INPUT, "aria-activedescendant", Some("coorganizer-option-0"))
+            .await;
+        browser.press(&Key::Enter).await;
+        let now = chips(&browser).await.len();
+        assert_eq!(now, picked);
+    }
+    browser
+        .wait_for_text(STATUS, "10 co-organizers chosen")
+        .await;
+    browser.press(&Key::Down).await;
+    browser.press("a").await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(expanded(&browser).await, "false");
+    let offered = browser
+        .client
+        .execute(
+            "return document.querySelectorAll('#coorganizer-listbox [role=option]').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(offered, serde_json::json!(0));
+    browser.screenshot("combobox-limit-desktop-en").await;
+
+    // One off, and the field offers people again.
+    browser.press(&Key::Escape).await;
+    browser.press(&Key::Escape).await;
+    browser.press(&Key::Backspace).await;
+    assert_eq!(chips(&browser).await.len(), 9);
+    browser
+        .wait_until_gone_text(STATUS, "10 co-organizers")
+        .await;
+    browser.press(&Key::Down).await;
+    browser
+        .wait_for_attribute(INPUT, "aria-expanded", Some("true"))
+        .await;
+    browser.close().await;
+}
