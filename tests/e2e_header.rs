@@ -160,3 +160,36 @@ async fn inside_an_iframe_the_header_is_compact_by_default() {
     browser.screenshot("header-in-iframe-desktop").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_static_shell_follows_the_language_chosen_in_the_app() {
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    let browser = open_browser(&driver, (390, 844), "en-US").await;
+    browser.sign_in(&backend).await;
+    let shell = || async {
+        browser
+            .client
+            .execute_async("fetch('/').then(r => r.text()).then(arguments[0])", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        shell().await.contains("Loading…"),
+        "the browser's English first"
+    );
+    browser.click("#lang-es").await;
+    browser.wait_for_text("#sign-out", "Cerrar sesión").await;
+    let html = shell().await;
+    assert!(
+        html.contains("Cargando…") && (html.contains("lang=es") || html.contains("lang=\"es\"")),
+        "{html}"
+    );
+    browser.click("#lang-en").await;
+    browser.wait_for_text("#sign-out", "Sign out").await;
+    assert!(shell().await.contains("Loading…"));
+    browser.close().await;
+}

@@ -71,13 +71,16 @@ impl Shell {
         })
     }
 
-    /// The shell for a request: its language from `Accept-Language`, brotli when accepted.
+    /// The shell for a request: in the language the person chose in the app (its
+    /// `meetings-lang` cookie), else by `Accept-Language`; brotli when accepted.
     pub fn response(&self, headers: &HeaderMap) -> Response {
-        let lang = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::negotiate)
-            .unwrap_or_default();
+        let lang = chosen_language(headers).unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::negotiate)
+                .unwrap_or_default()
+        });
         let page = match lang {
             Lang::En => &self.english,
             Lang::Es => &self.spanish,
@@ -102,11 +105,25 @@ impl Shell {
         );
         headers.insert(
             header::VARY,
-            HeaderValue::from_static("accept-language, accept-encoding"),
+            HeaderValue::from_static("accept-language, accept-encoding, cookie"),
         );
         *response.status_mut() = StatusCode::OK;
         response
     }
+}
+
+/// The language the app stored when the person switched it (`src/language.rs`).
+fn chosen_language(headers: &HeaderMap) -> Option<Lang> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| match pair.trim().strip_prefix("meetings-lang=")? {
+            "es" => Some(Lang::Es),
+            "en" => Some(Lang::En),
+            _ => None,
+        })
 }
 
 /// `br` is listed and not refused with `q=0`.
@@ -170,6 +187,26 @@ mod tests {
             "<!doctype html><html lang=es><title>Programador de reuniones</title><script>var lang=\"en\"</script><p>Cargando…"
         );
         assert_eq!(inline_scripts(&spanish), inline_scripts(built));
+    }
+
+    #[test]
+    fn the_language_chosen_in_the_app_wins_over_the_browsers() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(chosen_language(&headers), None);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=b; meetings-lang=es"),
+        );
+        assert_eq!(chosen_language(&headers), Some(Lang::Es));
+        headers.insert(header::COOKIE, HeaderValue::from_static("meetings-lang=en"));
+        assert_eq!(chosen_language(&headers), Some(Lang::En));
+        headers.insert(header::COOKIE, HeaderValue::from_static("meetings-lang=fr"));
+        assert_eq!(chosen_language(&headers), None);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("x-meetings-lang=es"),
+        );
+        assert_eq!(chosen_language(&headers), None);
     }
 
     #[test]

@@ -83,6 +83,19 @@ async fn the_shell_speaks_the_browsers_language_and_keeps_its_scripts_allowed() 
     }
     let html = client.get("/").await.text().await.unwrap();
     assert!(html.contains("Loading…"), "no Accept-Language: English");
+
+    // The language picked in the app (its cookie) wins over the browser's.
+    let chosen = client
+        .request(reqwest::Method::GET, "/", |b| {
+            b.header("accept-language", "en-US")
+                .header("cookie", "meetings-lang=es")
+        })
+        .await;
+    assert!(chosen.headers()["vary"]
+        .to_str()
+        .unwrap()
+        .contains("cookie"));
+    assert!(chosen.text().await.unwrap().contains("Cargando…"));
 }
 
 #[tokio::test]
