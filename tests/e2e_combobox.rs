@@ -332,3 +332,37 @@ async fn at_ten_people_the_field_says_so_and_offers_nobody() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_dark_mode_the_list_and_chips_use_the_dark_theme() {
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    for (size, tag) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
+        let browser =
+            support::open_browser_with(&driver, size, "es-ES", &["--force-dark-mode"]).await;
+        browser.sign_in(&backend).await;
+        browser.click(INPUT).await;
+        browser.press("a").await;
+        browser.press(&Key::Down).await;
+        browser
+            .wait_for_attribute(INPUT, "aria-activedescendant", Some("coorganizer-option-0"))
+            .await;
+        let colours = browser
+            .client
+            .execute(
+                "const bg = el => getComputedStyle(document.querySelector(el)).backgroundColor;
+                 return [bg('body'), bg('#coorganizer-listbox'), bg('#coorganizer-option-0')];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // --bg, --surface and --accent-soft of the dark theme in style/main.css.
+        assert_eq!(
+            colours,
+            serde_json::json!(["rgb(17, 20, 24)", "rgb(27, 32, 39)", "rgb(30, 42, 68)"]),
+            "{tag}"
+        );
+        browser.screenshot(&format!("combobox-dark-{tag}-es")).await;
+        browser.close().await;
+    }
+}

@@ -127,21 +127,38 @@ pub struct Browser {
     _profile: TempDir,
 }
 
-pub async fn open_browser(driver: &Driver, (width, height): (u32, u32), lang: &str) -> Browser {
+pub async fn open_browser(driver: &Driver, size: (u32, u32), lang: &str) -> Browser {
+    open_browser_with(driver, size, lang, &[]).await
+}
+
+/// `open_browser` with more Chromium switches (e.g. `--force-dark-mode`).
+pub async fn open_browser_with(
+    driver: &Driver,
+    (width, height): (u32, u32),
+    lang: &str,
+    extra_args: &[&str],
+) -> Browser {
     let profile = TempDir::new("chrome");
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        format!("--user-data-dir={}", profile.0.display()),
+        format!("--window-size={},{}", width.max(800), height.max(800)),
+        format!("--lang={lang}"),
+    ];
+    args.extend(extra_args.iter().map(|a| (*a).to_owned()));
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage",
-                format!("--user-data-dir={}", profile.0.display()),
-                format!("--window-size={},{}", width.max(800), height.max(800)),
-                format!("--lang={lang}"),
-            ],
+            "args": args,
             // Headless windows have a minimum width; device metrics give the exact viewport
             // (and touch, at phone size) whatever the window is.
             "mobileEmulation": { "deviceMetrics": {
