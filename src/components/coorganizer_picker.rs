@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::app::SessionState;
-use crate::components::chips::Chips;
 use crate::components::field::{error_id, FieldErrors, FieldMessage};
+use crate::components::organizer_filter::roughly_matches;
 use crate::text::{self, text, use_lang, Key};
 
 /// How long typing must pause before the backend is asked.
@@ -27,31 +27,6 @@ fn option_id(index: usize) -> String {
 
 fn element<T: JsCast>(id: &str) -> Option<T> {
     document().get_element_by_id(id)?.dyn_into().ok()
-}
-
-/// Whether every word typed is in the person's name or e-mail, ignoring case and the accents
-/// Spanish and English names use. Only narrows an answer while the backend's (which folds
-/// with `meeting::search`) is on its way: that one's Unicode case tables would cost the
-/// download about 6 KB, and a rare miss here lasts only until the real answer arrives.
-fn roughly_matches(typed: &str, person: &Organizer) -> bool {
-    fn fold(text: &str) -> String {
-        text.chars()
-            .map(|c| match c.to_ascii_lowercase() {
-                'á' | 'à' | 'â' | 'ä' | 'ã' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' => 'a',
-                'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-                'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
-                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' => 'o',
-                'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
-                'ñ' | 'Ñ' => 'n',
-                'ç' | 'Ç' => 'c',
-                other => other,
-            })
-            .collect()
-    }
-    let haystack = fold(&format!("{} {}", person.name, person.email));
-    fold(typed)
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
 }
 
 #[component]
@@ -143,12 +118,12 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
         clear_text();
         focus_input();
     };
-    let remove = Callback::new(move |key: String| {
+    let remove = move |key: &str| {
         selected.update(|chosen| chosen.retain(|c| c.key != key));
         errors.clear(Field::Coorganizers);
         // The chip's button is gone: keep focus in the field rather than losing it to the page.
         focus_input();
-    });
+    };
 
     // Letters arrive as `input` events, which on-screen keyboards (and IME composition) send
     // reliably; keydown handles only the navigation keys.
@@ -213,48 +188,67 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
             "Backspace" if typed.with_untracked(String::is_empty) => {
                 let last = selected.with_untracked(|c| c.last().map(|o| o.key.clone()));
                 if let Some(key) = last {
-                    remove.run(key);
+                    remove(&key);
                 }
             }
             _ => {}
         }
     };
 
+    let failed = move || matches!(found.get(), Some(Err(_)));
     let status = move || {
         if at_limit.get() {
-            return Some(text::coorganizers_at_limit(lang, COORGANIZERS_MAX).into_any());
+            return Some(text::coorganizers_at_limit(lang, COORGANIZERS_MAX));
         }
-        match found.get() {
-            Some(Err(_)) => Some(
-                view! {
-                    {text(lang, Key::CoorganizersFailed)}
-                    " "
-                    <button type="button" class="link" on:click=move |_| found.refetch()>
-                        {text(lang, Key::TryAgain)}
-                    </button>
-                }
-                .into_any(),
-            ),
+        let key = match found.get() {
+            Some(Err(_)) => Key::CoorganizersFailed,
             // Only while the person is using the field, so the page is not noisy.
-            _ if !open.get() => None,
-            None => Some(text(lang, Key::CoorganizersLoading).into_any()),
-            Some(Ok((asked, all))) => Some(
-                match options.with(Vec::len) {
-                    0 if all.is_empty() && asked.trim().is_empty() => {
-                        text(lang, Key::CoorganizersNone).to_owned()
-                    }
-                    0 => text(lang, Key::CoorganizersNoMatch).to_owned(),
-                    n => text::people_found(lang, n),
-                }
-                .into_any(),
-            ),
-        }
+            _ if !open.get() => return None,
+            None => Key::CoorganizersLoading,
+            Some(Ok((asked, all))) => match options.with(Vec::len) {
+                0 if all.is_empty() && asked.trim().is_empty() => Key::CoorganizersNone,
+                0 => Key::CoorganizersNoMatch,
+                n => return Some(text::people_found(lang, n)),
+            },
+        };
+        Some(text(lang, key).to_owned())
     };
 
     view! {
         <fieldset class="coorganizers">
             <legend>{text(lang, Key::CoorganizersLegend)}</legend>
-            <Chips selected on_remove=remove/>
+            // The people picked, each with a button that takes them off again. Absent while
+            // nobody is picked, so screen readers do not announce an empty list.
+            {move || {
+                let chosen = selected.get();
+                (!chosen.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul class="chips" aria-label=text(lang, Key::CoorganizersChosen)>
+                                {chosen
+                                    .into_iter()
+                                    .map(|person| {
+                                        let label = text::remove_person(lang, &person.name);
+                                        view! {
+                                            <li class="chip">
+                                                <span>{person.name}</span>
+                                                <button
+                                                    type="button"
+                                                    class="chip-remove"
+                                                    aria-label=label.clone()
+                                                    title=label
+                                                    on:click=move |_| remove(&person.key)
+                                                >
+                                                    <span aria-hidden="true">"×"</span>
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+            }}
             <div class="field">
                 <label for=INPUT_ID>{text(lang, Key::CoorganizerSearch)}</label>
                 // The listbox lies over what follows instead of pushing it down, so the
@@ -317,35 +311,21 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
                     </ul>
                 </div>
             </div>
-            <p id="coorganizer-status" class="hint combo-status" aria-live="polite">{status}</p>
+            <p id="coorganizer-status" class="hint combo-status" aria-live="polite">
+                {status}
+                {move || {
+                    failed()
+                        .then(|| {
+                            view! {
+                                " "
+                                <button type="button" class="link" on:click=move |_| found.refetch()>
+                                    {text(lang, Key::TryAgain)}
+                                </button>
+                            }
+                        })
+                }}
+            </p>
             <FieldMessage id=Field::Coorganizers.name() field=Field::Coorganizers errors/>
         </fieldset>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn person(name: &str, email: &str) -> Organizer {
-        Organizer {
-            key: "1".into(),
-            name: name.into(),
-            email: email.into(),
-        }
-    }
-
-    #[test]
-    fn typed_text_narrows_without_accents_or_case() {
-        let nunez = person("José Luis Núñez Ibáñez", "jose.nunez.ibanez@example.com");
-        assert!(roughly_matches("nunez", &nunez));
-        assert!(roughly_matches("NÚÑEZ jose", &nunez));
-        assert!(roughly_matches("", &nunez));
-        assert!(roughly_matches("example.com", &nunez));
-        assert!(!roughly_matches("inigo", &nunez));
-        assert!(roughly_matches(
-            "inigo",
-            &person("Íñigo Urrutia", "i@example.com")
-        ));
     }
 }

@@ -1,9 +1,9 @@
 //! Small pieces the pages are built from. Each takes typed props and knows nothing of routes.
 
-pub mod chips;
 pub mod coorganizer_picker;
 pub mod copy_button;
 pub mod field;
 pub mod meeting_loader;
 pub mod notice;
+pub mod organizer_filter;
 pub mod time_range;
