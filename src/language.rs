@@ -12,6 +12,8 @@ use meeting::Lang;
 use crate::text::{text, Key};
 
 const LANG_KEY: &str = "meetings.lang";
+/// Read by the backend's `shell.rs`.
+const SHELL_COOKIE: &str = "meetings-lang";
 
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
@@ -47,6 +49,18 @@ fn store(lang: Lang) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(LANG_KEY, lang.code());
     }
+    // Also a cookie, so the backend serves the static shell (painted before the wasm starts)
+    // in the chosen language rather than the browser's, and nothing changes under the eye
+    // when the app takes over. A preference, not a secret: readable, a year long.
+    let _ = js_sys::Reflect::set(
+        &document(),
+        &"cookie".into(),
+        &format!(
+            "{SHELL_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        )
+        .into(),
+    );
 }
 
 fn primary_is(tag: &str, lang: Lang) -> bool {

@@ -43,6 +43,8 @@ pub enum Key {
     CoorganizersFailed,
     CoorganizersNone,
     CoorganizersNoMatch,
+    CoorganizersChosen,
+    CoorganizerResults,
     Schedule,
     Scheduling,
     CheckFields,
@@ -121,6 +123,8 @@ fn english(key: Key) -> &'static str {
         CoorganizersFailed => "The list of organizers could not be loaded.",
         CoorganizersNone => "No other GoToMeeting organizers in this account.",
         CoorganizersNoMatch => "No organizer matches this search.",
+        CoorganizersChosen => "Chosen co-organizers",
+        CoorganizerResults => "Matching organizers",
         Schedule => "Schedule meeting",
         Scheduling => "Scheduling…",
         CheckFields => "Some details need a fix: see the messages next to the fields.",
@@ -193,6 +197,8 @@ fn spanish(key: Key) -> &'static str {
         CoorganizersFailed => "No se pudo cargar la lista de organizadores.",
         CoorganizersNone => "No hay otros organizadores de GoToMeeting en esta cuenta.",
         CoorganizersNoMatch => "Ningún organizador coincide con la búsqueda.",
+        CoorganizersChosen => "Coorganizadores elegidos",
+        CoorganizerResults => "Organizadores que coinciden",
         Schedule => "Programar reunión",
         Scheduling => "Programando…",
         CheckFields => "Hay datos que corregir: mira los mensajes junto a los campos.",
@@ -299,6 +305,32 @@ pub fn duration(lang: Lang, minutes: i64) -> String {
             unit(h, hour, hours_word),
             unit(m, minute, minutes_word)
         ),
+    }
+}
+
+/// The accessible name of a chip's remove button.
+pub fn remove_person(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::En => format!("Remove {name}"),
+        Lang::Es => format!("Quitar a {name}"),
+    }
+}
+
+/// How many people the co-organizer search offers, for the live region.
+pub fn people_found(lang: Lang, count: usize) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "1 person found.".to_owned(),
+        (Lang::En, n) => format!("{n} people found."),
+        (Lang::Es, 1) => "1 persona encontrada.".to_owned(),
+        (Lang::Es, n) => format!("{n} personas encontradas."),
+    }
+}
+
+/// Said (and shown) once the contract's limit of co-organizers is reached.
+pub fn coorganizers_at_limit(lang: Lang, max: usize) -> String {
+    match lang {
+        Lang::En => format!("{max} co-organizers chosen, the most a meeting can have. Remove one to add someone else."),
+        Lang::Es => format!("Has elegido {max} coorganizadores, el máximo de una reunión. Quita uno para añadir a otra persona."),
     }
 }
 

@@ -56,31 +56,27 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
     browser.set_value("#start", "10:00").await;
     browser.set_value("#end", "10:45").await;
     browser.set_value("#password", "clave-segura").await;
-    browser
-        .set_value("#coorganizer-search", &colleague.last_name)
+    // The co-organizer combobox, as a finger uses it: type, tap the option, get a chip.
+    browser.click("#coorganizer-search").await;
+    browser.send_to_focused(&colleague.last_name).await;
+    let option = browser
+        .wait_for_text("#coorganizer-listbox", &colleague.email)
         .await;
+    assert!(option.contains(&colleague.full_name()), "{option}");
     browser
-        .wait_for(&format!(
-            "input[name=coorganizer][value='{}']",
-            colleague.organizer_key
-        ))
+        .client
+        .find(Locator::XPath(&format!(
+            "//li[@role='option'][contains(., '{}')]",
+            colleague.email
+        )))
         .await
+        .unwrap()
         .click()
         .await
         .unwrap();
-    let checked = browser
-        .client
-        .execute(
-            "return document.querySelector(arguments[0]).checked",
-            vec![format!(
-                "input[name=coorganizer][value='{}']",
-                colleague.organizer_key
-            )
-            .into()],
-        )
-        .await
-        .unwrap();
-    assert_eq!(checked, serde_json::json!(true));
+    browser
+        .wait_for_text("ul.chips", &colleague.full_name())
+        .await;
     browser.screenshot("create-meeting-phone").await;
     browser
         .client
@@ -113,5 +109,6 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
     let meetings = backend.sandbox().meetings();
     assert_eq!(meetings.len(), 1, "one meeting reached GoTo");
     assert_eq!(meetings[0].subject, subject);
+    assert_eq!(meetings[0].coorganizer_keys, vec![colleague.organizer_key]);
     browser.close().await;
 }

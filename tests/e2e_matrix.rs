@@ -168,129 +168,73 @@ async fn assert_language(browser: &Browser, words: &Words, css: &str, expected: 
 
 // ---- the co-organizer step ----
 //
-// The picker is being rebuilt as an ARIA combobox (`input#coorganizer-search[role=combobox]`
-// controlling `ul#coorganizer-listbox[role=listbox]` of `li[role=option]`; type → ArrowDown →
-// Enter picks the active option into `ul.chips > li.chip`). Until that lands, the current list
-// of checkboxes (`input[name=coorganizer]` under `#coorganizers`) is driven instead. Both are
-// operated by keyboard alone; the checkbox branch goes once the combobox is merged.
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Picker {
-    Combobox,
-    Checkboxes,
-}
-
-async fn picker_kind(browser: &Browser) -> Picker {
-    let role = browser
-        .client
-        .execute(
-            "return document.getElementById('coorganizer-search').getAttribute('role')",
-            vec![],
-        )
-        .await
-        .unwrap();
-    if role == serde_json::json!("combobox") {
-        Picker::Combobox
-    } else {
-        Picker::Checkboxes
-    }
-}
+// The ARIA combobox (`input#coorganizer-search[role=combobox]` controlling
+// `ul#coorganizer-listbox[role=listbox]` of `li[role=option]`): type, ArrowDown, Enter picks the
+// active option into `ul.chips > li.chip`. Operated by keyboard alone.
 
 /// With focus in the co-organizer search, types `query` and waits until `colleague` is
-/// offered (for the combobox: the listbox is open and shows them).
-async fn search_coorganizer(browser: &Browser, colleague: &SeedOrganizer, query: &str) -> Picker {
+/// offered in the open listbox.
+async fn search_coorganizer(browser: &Browser, colleague: &SeedOrganizer, query: &str) {
     assert!(
         browser.focused().await.contains("#coorganizer-search"),
         "focus is in the search, not on {}",
         browser.focused().await
     );
     browser.type_text(query).await;
-    let picker = picker_kind(browser).await;
-    match picker {
-        Picker::Combobox => {
-            browser
-                .wait_for_text("ul#coorganizer-listbox[role=listbox]", &colleague.last_name)
-                .await;
-            browser
-                .wait_for("input#coorganizer-search[aria-expanded=true][aria-controls=coorganizer-listbox]")
-                .await;
-        }
-        Picker::Checkboxes => {
-            browser
-                .wait_for(&format!(
-                    "#coorganizers input[name=coorganizer][value='{}']",
-                    colleague.organizer_key
-                ))
-                .await;
-        }
-    }
-    picker
+    browser
+        .wait_for("input#coorganizer-search[role=combobox]")
+        .await;
+    browser
+        .wait_for_text("ul#coorganizer-listbox[role=listbox]", &colleague.last_name)
+        .await;
+    browser
+        .wait_for("input#coorganizer-search[aria-expanded=true][aria-controls=coorganizer-listbox]")
+        .await;
 }
 
 /// Picks `colleague` among the offered people by keyboard, and checks they are chosen.
-async fn pick_coorganizer(browser: &Browser, picker: Picker, colleague: &SeedOrganizer) {
-    match picker {
-        Picker::Combobox => {
-            let mut active_text = String::new();
-            for _ in 0..10 {
-                browser.press(Key::Down).await;
-                let active = browser
-                    .client
-                    .execute(
-                        "const input = document.getElementById('coorganizer-search');
-                         const id = input.getAttribute('aria-activedescendant');
-                         const option = id && document.getElementById(id);
-                         return option ? [option.id, option.getAttribute('role'),
-                           option.getAttribute('aria-selected'), option.textContent] : null",
-                        vec![],
-                    )
-                    .await
-                    .unwrap();
-                let Some(active) = active.as_array() else {
-                    continue;
-                };
-                assert!(active[0]
-                    .as_str()
-                    .unwrap_or("")
-                    .starts_with("coorganizer-option-"));
-                assert_eq!(active[1], "option");
-                assert_eq!(active[2], "true", "the active option is aria-selected");
-                active_text = active[3].as_str().unwrap_or("").to_owned();
-                if active_text.contains(&colleague.last_name) {
-                    break;
-                }
-            }
-            assert!(
-                active_text.contains(&colleague.last_name),
-                "ArrowDown never reached {}; last active option {active_text:?}",
-                colleague.last_name
-            );
-            browser.press(Key::Enter).await;
-            browser
-                .wait_for_text("ul.chips", &colleague.last_name)
-                .await;
-            browser
-                .wait_for("ul.chips > li.chip button.chip-remove")
-                .await;
-        }
-        Picker::Checkboxes => {
-            let checkbox = format!(
-                "#coorganizers input[name=coorganizer][value='{}']",
-                colleague.organizer_key
-            );
-            browser.tab_to(&checkbox).await;
-            browser.press(Key::Space).await;
-            let checked = browser
-                .client
-                .execute(
-                    "return document.querySelector(arguments[0]).checked",
-                    vec![checkbox.into()],
-                )
-                .await
-                .unwrap();
-            assert_eq!(checked, serde_json::json!(true), "the colleague is ticked");
+async fn pick_coorganizer(browser: &Browser, colleague: &SeedOrganizer) {
+    let mut active_text = String::new();
+    for _ in 0..10 {
+        browser.press(Key::Down).await;
+        let active = browser
+            .client
+            .execute(
+                "const input = document.getElementById('coorganizer-search');
+                     const id = input.getAttribute('aria-activedescendant');
+                     const option = id && document.getElementById(id);
+                     return option ? [option.id, option.getAttribute('role'),
+                       option.getAttribute('aria-selected'), option.textContent] : null",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let Some(active) = active.as_array() else {
+            continue;
+        };
+        assert!(active[0]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("coorganizer-option-"));
+        assert_eq!(active[1], "option");
+        assert_eq!(active[2], "true", "the active option is aria-selected");
+        active_text = active[3].as_str().unwrap_or("").to_owned();
+        if active_text.contains(&colleague.last_name) {
+            break;
         }
     }
+    assert!(
+        active_text.contains(&colleague.last_name),
+        "ArrowDown never reached {}; last active option {active_text:?}",
+        colleague.last_name
+    );
+    browser.press(Key::Enter).await;
+    browser
+        .wait_for_text("ul.chips", &colleague.last_name)
+        .await;
+    browser
+        .wait_for("ul.chips > li.chip button.chip-remove")
+        .await;
 }
 
 // ---- the journey ----
@@ -332,11 +276,11 @@ async fn journey(backend: &Backend, driver: &Driver, case: &Case, findings: &mut
     browser.set_value("#start", "10:00").await;
     browser.set_value("#end", "10:45").await;
     browser.click("#coorganizer-search").await;
-    let picker = search_coorganizer(&browser, &colleague, &colleague.last_name).await;
+    search_coorganizer(&browser, &colleague, &colleague.last_name).await;
     findings
         .state(&browser, case, "create-coorganizers-open")
         .await;
-    pick_coorganizer(&browser, picker, &colleague).await;
+    pick_coorganizer(&browser, &colleague).await;
     browser.click("#create").await;
 
     browser
@@ -601,8 +545,8 @@ async fn the_journey_by_keyboard_alone() {
     browser.tab_to_direction("#subject", true).await;
     assert_eq!(browser.value("#subject").await, subject);
     browser.tab_to("#coorganizer-search").await;
-    let picker = search_coorganizer(&browser, &colleague, &colleague.last_name).await;
-    pick_coorganizer(&browser, picker, &colleague).await;
+    search_coorganizer(&browser, &colleague, &colleague.last_name).await;
+    pick_coorganizer(&browser, &colleague).await;
     browser.tab_to("#create").await;
     browser.press(Key::Enter).await;
 

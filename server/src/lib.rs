@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod organizer_sync;
 pub mod routes;
 pub mod session;
+pub mod shell;
 pub mod state;
 pub mod static_files;
 pub mod store;

@@ -1,18 +1,23 @@
-//! Serves the built app: hashed files cached forever, `index.html` revalidated every time,
+//! Serves the built app: hashed files cached forever, `index.html` (in the visitor's language,
+//! see `shell`) revalidated every time,
 //! precompressed brotli/gzip when the build has them, and the SPA fallback so deep links
 //! such as `/meetings/123` load the app.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
+
+use crate::shell::Shell;
 
 /// The app's Content-Security-Policy. trunk's `index.html` starts the wasm with an inline
 /// module script; rather than allowing inline scripts, its exact hash is allowed, computed
@@ -37,7 +42,7 @@ pub fn content_security_policy(dist: &Path, frame_ancestors: &str) -> String {
 }
 
 /// The bodies of `<script>` elements without a `src`.
-fn inline_scripts(html: &str) -> Vec<&str> {
+pub fn inline_scripts(html: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(open) = rest.find("<script") {
@@ -59,15 +64,23 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 pub fn router(dist: &Path, csp: String) -> Router {
-    let index = ServeFile::new(dist.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
+    // The shell, in the visitor's language, for `/`, `/index.html` and every app route.
+    let shell = Arc::new(Shell::load(dist));
+    let page = get(move |headers: HeaderMap| async move {
+        match shell.as_ref() {
+            Some(shell) => shell.response(&headers),
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
+    });
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(index);
+        .append_index_html_on_directories(false)
+        .fallback(page.clone());
     let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
     Router::new()
+        .route("/", page.clone())
+        .route("/index.html", page)
         .fallback_service(files)
         .layer(axum::middleware::from_fn(cache_headers))
         .layer(axum::middleware::from_fn(

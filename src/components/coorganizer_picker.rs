@@ -1,27 +1,136 @@
+//! The co-organizer field: a combobox with a listbox popup (WAI-ARIA APG pattern) over the
+//! backend's organizer search, and the people picked shown as removable chips.
+
 use std::time::Duration;
 
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use meeting::validation::COORGANIZERS_MAX;
 use meeting::{Field, Organizer};
+use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::app::SessionState;
 use crate::components::field::{error_id, FieldErrors, FieldMessage};
+use crate::components::organizer_filter::roughly_matches;
 use crate::text::{self, text, use_lang, Key};
 
 /// How long typing must pause before the backend is asked.
 const SEARCH_PAUSE: Duration = Duration::from_millis(250);
 
-/// The account's organizers as a searchable list of checkboxes. Whoever is chosen stays in the
-/// list whatever the search says, so a choice never disappears from view.
+const INPUT_ID: &str = "coorganizer-search";
+const LISTBOX_ID: &str = "coorganizer-listbox";
+
+fn option_id(index: usize) -> String {
+    format!("coorganizer-option-{index}")
+}
+
+fn element<T: JsCast>(id: &str) -> Option<T> {
+    document().get_element_by_id(id)?.dyn_into().ok()
+}
+
 #[component]
 pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors) -> impl IntoView {
     let lang = use_lang();
     let session = expect_context::<SessionState>();
+    // What the input holds now, and what the backend was last asked (after a pause).
     let typed = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
-    let on_search = move |ev: leptos::ev::Event| {
+    let open = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+
+    // Each answer with the search it answers, to tell a fresh answer from a stale one.
+    let found = LocalResource::new(move || {
+        let asked = query.get();
+        async move {
+            let answer = api::organizers(asked.clone()).await;
+            answer.map(|people| (asked, people))
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(failure)) = found.get() {
+            session.note(&failure);
+        }
+    });
+
+    let at_limit = Memo::new(move |_| selected.with(Vec::len) >= COORGANIZERS_MAX);
+    // The backend's answer without the people already picked (and nobody at the limit).
+    // While the answer to what is typed now is on its way, the previous one stays on screen
+    // (no flicker) but narrowed to what still matches the text, so the option someone
+    // highlights and picks is never one the text has ruled out.
+    let options = Memo::new(move |_| {
+        if at_limit.get() {
+            return Vec::new();
+        }
+        let Some(Ok((asked, people))) = found.get() else {
+            return Vec::new();
+        };
+        let typed = typed.get();
+        let stale = asked.trim() != typed.trim();
+        selected.with(|chosen| {
+            people
+                .into_iter()
+                .filter(|o| !chosen.iter().any(|c| c.key == o.key))
+                .filter(|o| !stale || roughly_matches(&typed, o))
+                .collect::<Vec<_>>()
+        })
+    });
+    let expanded = move || open.get() && options.with(|o| !o.is_empty());
+    // A new list has new options: nothing in it is active yet.
+    Effect::new(move |_| {
+        options.track();
+        active.set(None);
+    });
+    // Keeps the active option in view inside the scrolling listbox, without scrolling the page.
+    Effect::new(move |_| {
+        let Some(index) = active.get() else { return };
+        let (Some(list), Some(item)) = (
+            element::<web_sys::HtmlElement>(LISTBOX_ID),
+            element::<web_sys::HtmlElement>(&option_id(index)),
+        ) else {
+            return;
+        };
+        let (top, bottom) = (item.offset_top(), item.offset_top() + item.offset_height());
+        if top < list.scroll_top() {
+            list.set_scroll_top(top);
+        } else if bottom > list.scroll_top() + list.client_height() {
+            list.set_scroll_top(bottom - list.client_height());
+        }
+    });
+
+    let focus_input = move || {
+        if let Some(input) = element::<web_sys::HtmlElement>(INPUT_ID) {
+            let _ = input.focus();
+        }
+    };
+    let clear_text = move || {
+        typed.set(String::new());
+        query.set(String::new());
+    };
+    let pick = move |person: Organizer| {
+        selected.update(|chosen| {
+            if chosen.len() < COORGANIZERS_MAX && !chosen.iter().any(|c| c.key == person.key) {
+                chosen.push(person);
+            }
+        });
+        errors.clear(Field::Coorganizers);
+        open.set(false);
+        clear_text();
+        focus_input();
+    };
+    let remove = move |key: &str| {
+        selected.update(|chosen| chosen.retain(|c| c.key != key));
+        errors.clear(Field::Coorganizers);
+        // The chip's button is gone: keep focus in the field rather than losing it to the page.
+        focus_input();
+    };
+
+    // Letters arrive as `input` events, which on-screen keyboards (and IME composition) send
+    // reliably; keydown handles only the navigation keys.
+    let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         typed.set(value.clone());
+        open.set(true);
         set_timeout(
             move || {
                 if typed.try_get_untracked().as_ref() == Some(&value) {
@@ -31,113 +140,191 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
             SEARCH_PAUSE,
         );
     };
-    let found = LocalResource::new(move || api::organizers(query.get()));
-    Effect::new(move |_| {
-        if let Some(Err(failure)) = found.get() {
-            session.note(&failure);
-        }
-    });
-
-    let toggle = move |organizer: Organizer, checked: bool| {
-        selected.update(|chosen| {
-            chosen.retain(|o| o.key != organizer.key);
-            if checked {
-                chosen.push(organizer);
-            }
-        });
-        errors.clear(Field::Coorganizers);
-    };
-    // The search's results in the backend's order, after whoever is chosen but not among
-    // them. Ticking a box never moves it, so keyboard focus stays where it is.
-    let shown = move || {
-        let found = match found.get() {
-            Some(Ok(found)) => found,
-            _ => Vec::new(),
+    let on_keydown = move |ev: KeyboardEvent| {
+        let count = options.with_untracked(Vec::len);
+        let step = |forward: bool| {
+            let next = match (open.get_untracked(), active.get_untracked()) {
+                _ if count == 0 => None,
+                (true, Some(i)) if forward => Some((i + 1) % count),
+                (true, Some(i)) => Some((i + count - 1) % count),
+                _ if forward => Some(0),
+                _ => Some(count - 1),
+            };
+            open.set(true);
+            active.set(next);
         };
-        let mut list: Vec<Organizer> = selected.with(|chosen| {
-            chosen
-                .iter()
-                .filter(|c| !found.iter().any(|o| o.key == c.key))
-                .cloned()
-                .collect()
-        });
-        list.extend(found);
-        list
-    };
-    let status = move || match found.get() {
-        None => Some(text(lang, Key::CoorganizersLoading).into_any()),
-        Some(Err(_)) => Some(
-            view! {
-                {text(lang, Key::CoorganizersFailed)}
-                " "
-                <button type="button" class="link" on:click=move |_| found.refetch()>
-                    {text(lang, Key::TryAgain)}
-                </button>
+        match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                step(true);
             }
-            .into_any(),
-        ),
-        Some(Ok(list)) if list.is_empty() => Some(
-            text(
-                lang,
-                if query.with(|q| q.trim().is_empty()) {
-                    Key::CoorganizersNone
-                } else {
-                    Key::CoorganizersNoMatch
-                },
-            )
-            .into_any(),
-        ),
-        Some(Ok(_)) => None,
+            "ArrowUp" => {
+                ev.prevent_default();
+                step(false);
+            }
+            // Enter picks; it never submits the form from this field.
+            "Enter" => {
+                ev.prevent_default();
+                if open.get_untracked() {
+                    let chosen = active
+                        .get_untracked()
+                        .and_then(|i| options.with_untracked(|o| o.get(i).cloned()));
+                    if let Some(person) = chosen {
+                        pick(person);
+                    }
+                }
+            }
+            "Escape" => {
+                if open.get_untracked() && count > 0 {
+                    ev.prevent_default();
+                    open.set(false);
+                    active.set(None);
+                } else if !typed.with_untracked(String::is_empty) {
+                    ev.prevent_default();
+                    open.set(false);
+                    clear_text();
+                }
+            }
+            "Backspace" if typed.with_untracked(String::is_empty) => {
+                let last = selected.with_untracked(|c| c.last().map(|o| o.key.clone()));
+                if let Some(key) = last {
+                    remove(&key);
+                }
+            }
+            _ => {}
+        }
+    };
+
+    let failed = move || matches!(found.get(), Some(Err(_)));
+    let status = move || {
+        if at_limit.get() {
+            return Some(text::coorganizers_at_limit(lang, COORGANIZERS_MAX));
+        }
+        let key = match found.get() {
+            Some(Err(_)) => Key::CoorganizersFailed,
+            // Only while the person is using the field, so the page is not noisy.
+            _ if !open.get() => return None,
+            None => Key::CoorganizersLoading,
+            Some(Ok((asked, all))) => match options.with(Vec::len) {
+                0 if all.is_empty() && asked.trim().is_empty() => Key::CoorganizersNone,
+                0 => Key::CoorganizersNoMatch,
+                n => return Some(text::people_found(lang, n)),
+            },
+        };
+        Some(text(lang, key).to_owned())
     };
 
     view! {
         <fieldset class="coorganizers">
             <legend>{text(lang, Key::CoorganizersLegend)}</legend>
-            <div class="field">
-                <label for="coorganizer-search">{text(lang, Key::CoorganizerSearch)}</label>
-                <input
-                    id="coorganizer-search"
-                    type="search"
-                    autocomplete="off"
-                    on:input=on_search
-                    aria-controls="coorganizers"
-                    aria-describedby=error_id(Field::Coorganizers.name())
-                    aria-invalid=move || {
-                        if errors.message(Field::Coorganizers).is_some() { "true" } else { "false" }
-                    }
-                />
-            </div>
-            // A box of fixed height: search results come and go inside it, so nothing below
-            // (the Schedule button) moves under a finger that is about to tap it.
-            <div class="choices-box">
-            <ul id="coorganizers" class="choices">
-                <For each=shown key=|organizer| organizer.key.clone() let:organizer>
-                    {
-                        let key = organizer.key.clone();
-                        let is_chosen = move || selected.with(|c| c.iter().any(|o| o.key == key));
-                        let label = text::organizer_label(lang, &organizer.name, &organizer.email);
-                        let value = organizer.key.clone();
+            // The people picked, each with a button that takes them off again. Absent while
+            // nobody is picked, so screen readers do not announce an empty list.
+            {move || {
+                let chosen = selected.get();
+                (!chosen.is_empty())
+                    .then(|| {
                         view! {
-                            <li>
-                                <label class="choice">
-                                    <input
-                                        type="checkbox"
-                                        name="coorganizer"
-                                        value=value
-                                        prop:checked=is_chosen
-                                        on:change:target=move |ev| {
-                                            toggle(organizer.clone(), ev.target().checked())
+                            <ul class="chips" aria-label=text(lang, Key::CoorganizersChosen)>
+                                {chosen
+                                    .into_iter()
+                                    .map(|person| {
+                                        let label = text::remove_person(lang, &person.name);
+                                        view! {
+                                            <li class="chip">
+                                                <span>{person.name}</span>
+                                                <button
+                                                    type="button"
+                                                    class="chip-remove"
+                                                    aria-label=label.clone()
+                                                    title=label
+                                                    on:click=move |_| remove(&person.key)
+                                                >
+                                                    <span aria-hidden="true">"×"</span>
+                                                </button>
+                                            </li>
                                         }
-                                    />
-                                    <span>{label}</span>
-                                </label>
-                            </li>
+                                    })
+                                    .collect_view()}
+                            </ul>
                         }
-                    }
-                </For>
-            </ul>
-            <p class="hint" aria-live="polite">{status}</p>
+                    })
+            }}
+            <div class="field">
+                <label for=INPUT_ID>{text(lang, Key::CoorganizerSearch)}</label>
+                // The listbox lies over what follows instead of pushing it down, so the
+                // Schedule button does not move under a finger about to tap it.
+                <div class="combo">
+                    <input
+                        id=INPUT_ID
+                        type="text"
+                        role="combobox"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        enterkeyhint="search"
+                        aria-autocomplete="list"
+                        aria-controls=LISTBOX_ID
+                        aria-expanded=move || expanded().to_string()
+                        aria-activedescendant=move || active.get().map(option_id)
+                        aria-describedby=error_id(Field::Coorganizers.name())
+                        aria-invalid=move || {
+                            if errors.message(Field::Coorganizers).is_some() { "true" } else { "false" }
+                        }
+                        prop:value=move || typed.get()
+                        on:input=on_input
+                        on:keydown=on_keydown
+                        on:click=move |_| open.update(|o| *o = !*o)
+                        on:blur=move |_| {
+                            open.set(false);
+                            active.set(None);
+                        }
+                    />
+                    <ul
+                        id=LISTBOX_ID
+                        role="listbox"
+                        class="listbox"
+                        aria-label=text(lang, Key::CoorganizerResults)
+                        hidden=move || !expanded()
+                        // Keeps focus in the input while an option is clicked or tapped.
+                        on:mousedown=|ev| ev.prevent_default()
+                    >
+                        {move || {
+                            options
+                                .get()
+                                .into_iter()
+                                .enumerate()
+                                .map(|(index, person)| {
+                                    let label = text::organizer_label(lang, &person.name, &person.email);
+                                    view! {
+                                        <li
+                                            id=option_id(index)
+                                            role="option"
+                                            aria-selected=move || (active.get() == Some(index)).to_string()
+                                            on:click=move |_| pick(person.clone())
+                                        >
+                                            {label}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </div>
             </div>
+            <p id="coorganizer-status" class="hint combo-status" aria-live="polite">
+                {status}
+                {move || {
+                    failed()
+                        .then(|| {
+                            view! {
+                                " "
+                                <button type="button" class="link" on:click=move |_| found.refetch()>
+                                    {text(lang, Key::TryAgain)}
+                                </button>
+                            }
+                        })
+                }}
+            </p>
             <FieldMessage id=Field::Coorganizers.name() field=Field::Coorganizers errors/>
         </fieldset>
     }

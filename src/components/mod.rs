@@ -5,4 +5,5 @@ pub mod copy_button;
 pub mod field;
 pub mod meeting_loader;
 pub mod notice;
+pub mod organizer_filter;
 pub mod time_range;

@@ -127,21 +127,38 @@ pub struct Browser {
     _profile: TempDir,
 }
 
-pub async fn open_browser(driver: &Driver, (width, height): (u32, u32), lang: &str) -> Browser {
+pub async fn open_browser(driver: &Driver, size: (u32, u32), lang: &str) -> Browser {
+    open_browser_with(driver, size, lang, &[]).await
+}
+
+/// `open_browser` with more Chromium switches (e.g. `--force-dark-mode`).
+pub async fn open_browser_with(
+    driver: &Driver,
+    (width, height): (u32, u32),
+    lang: &str,
+    extra_args: &[&str],
+) -> Browser {
     let profile = TempDir::new("chrome");
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        format!("--user-data-dir={}", profile.0.display()),
+        format!("--window-size={},{}", width.max(800), height.max(800)),
+        format!("--lang={lang}"),
+    ];
+    args.extend(extra_args.iter().map(|a| (*a).to_owned()));
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage",
-                format!("--user-data-dir={}", profile.0.display()),
-                format!("--window-size={},{}", width.max(800), height.max(800)),
-                format!("--lang={lang}"),
-            ],
+            "args": args,
             // Headless windows have a minimum width; device metrics give the exact viewport
             // (and touch, at phone size) whatever the window is.
             "mobileEmulation": { "deviceMetrics": {
@@ -457,6 +474,63 @@ impl Browser {
             .as_str()
             .unwrap_or_default()
             .to_owned()
+    }
+}
+
+impl Browser {
+    /// Sends keys to whatever has keyboard focus, as a person at a keyboard would
+    /// (`fantoccini::key::Key` derefs to the WebDriver code of a special key).
+    pub async fn send_to_focused(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("something has focus")
+            .send_keys(keys)
+            .await
+            .expect("keys sent");
+    }
+
+    /// The id of the focused element.
+    pub async fn focused_id(&self) -> String {
+        self.client
+            .execute(
+                "return document.activeElement && document.activeElement.id",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// An attribute of the first element matching `css` (`None` if absent, or no element).
+    pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 return el ? el.getAttribute(arguments[1]) : null;",
+                vec![css.into(), name.into()],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Waits until an attribute has `value` (`None`: absent or empty).
+    pub async fn wait_for_attribute(&self, css: &str, name: &str, value: Option<&str>) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let now = self.attribute(css, name).await.filter(|v| !v.is_empty());
+            if now.as_deref() == value {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("{css} [{name}] is {now:?}, never {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }
 

@@ -1,16 +1,17 @@
 //! Signing a person in with GoTo ("service action" client) and out again.
 
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use base64::Engine;
 use chrono::Utc;
+use meeting::Lang;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::error::AppError;
+use crate::error::{AppError, RequestContext};
 use crate::goto::oauth::TokenError;
 use crate::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::state::AppState;
@@ -124,6 +125,7 @@ pub async fn take_checked_login(
 
 pub async fn callback(
     State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
     jar: CookieJar,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
@@ -132,7 +134,7 @@ pub async fn callback(
     if let Some(error) = query.error {
         // The person said no (or GoTo failed): back to the app, still signed out.
         tracing::info!(%error, "sign-in not completed");
-        return Ok(no_referrer(finish(&state, jar, &login, false)));
+        return Ok(no_referrer(finish(&state, jar, &login, false, ctx.lang)));
     }
     let code = query.code.ok_or(AppError::BadRequest("no code"))?;
     let tokens = state
@@ -163,12 +165,18 @@ pub async fn callback(
         state.config.session_max,
         state.config.cross_site_cookies,
     ));
-    Ok(no_referrer(finish(&state, jar, &login, true)))
+    Ok(no_referrer(finish(&state, jar, &login, true, ctx.lang)))
 }
 
 /// Back to the app: a redirect to the local return path, or in the popup variant a page that
 /// tells the opener (by `postMessage` to our exact origin, never `*`) and closes itself.
-fn finish(state: &AppState, jar: CookieJar, login: &LoginTransaction, signed_in: bool) -> Response {
+fn finish(
+    state: &AppState,
+    jar: CookieJar,
+    login: &LoginTransaction,
+    signed_in: bool,
+    lang: Lang,
+) -> Response {
     if !login.popup {
         return (jar, Redirect::to(&login.return_to)).into_response();
     }
@@ -177,21 +185,7 @@ fn finish(state: &AppState, jar: CookieJar, login: &LoginTransaction, signed_in:
         "if (window.opener) {{ window.opener.postMessage({{ type: \"meetings-sign-in\", signedIn: {signed_in} }}, {origin}); window.close(); }} else {{ window.location.replace(\"/\"); }}"
     );
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
-    let (title, text) = if signed_in {
-        (
-            "Connected",
-            "GoToMeeting is connected. You can close this window.",
-        )
-    } else {
-        (
-            "Not connected",
-            "GoToMeeting was not connected. You can close this window.",
-        )
-    };
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><body style=\"font-family:system-ui;margin:2rem\"><p>{text}</p><script>{script}</script></body></html>"
-    );
-    let mut response = (jar, Html(page)).into_response();
+    let mut response = (jar, Html(popup_page(lang, signed_in, &script))).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_str(&format!(
@@ -199,7 +193,38 @@ fn finish(state: &AppState, jar: CookieJar, login: &LoginTransaction, signed_in:
         ))
         .expect("ASCII policy"),
     );
+    // The words follow the browser's languages, so a shared cache must keep them apart.
     response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-language"));
+    response
+}
+
+/// The page the sign-in popup lands on, in the person's language. It is usually seen only
+/// for a moment (it closes itself), but stays if the browser refuses to close it.
+fn popup_page(lang: Lang, signed_in: bool, script: &str) -> String {
+    let (title, text) = match (lang, signed_in) {
+        (Lang::En, true) => (
+            "Connected",
+            "GoToMeeting is connected. You can close this window.",
+        ),
+        (Lang::En, false) => (
+            "Not connected",
+            "GoToMeeting was not connected. You can close this window.",
+        ),
+        (Lang::Es, true) => (
+            "Conectado",
+            "GoToMeeting está conectado. Puedes cerrar esta ventana.",
+        ),
+        (Lang::Es, false) => (
+            "No conectado",
+            "GoToMeeting no se conectó. Puedes cerrar esta ventana.",
+        ),
+    };
+    let code = lang.code();
+    format!(
+        "<!doctype html><html lang=\"{code}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{title}</title><body style=\"font-family:system-ui;margin:2rem\"><p>{text}</p><script>{script}</script></body></html>"
+    )
 }
 
 /// The callback URL carries the code: make sure it never leaks through a Referer.
@@ -224,7 +249,25 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Res
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{local_path, popup_page};
+    use meeting::Lang;
+
+    #[test]
+    fn the_popup_page_speaks_the_persons_language() {
+        let es = popup_page(Lang::Es, true, "x()");
+        assert!(es.contains("<html lang=\"es\">"), "{es}");
+        assert!(es.contains("<title>Conectado</title>"), "{es}");
+        assert!(es.contains("GoToMeeting está conectado. Puedes cerrar esta ventana."));
+        assert!(!es.contains("You can close"));
+        let es = popup_page(Lang::Es, false, "x()");
+        assert!(es.contains("GoToMeeting no se conectó."), "{es}");
+        let en = popup_page(Lang::En, true, "x()");
+        assert!(en.contains("<html lang=\"en\">"), "{en}");
+        assert!(en.contains("GoToMeeting is connected. You can close this window."));
+        assert!(en.contains("<script>x()</script>"));
+        let en = popup_page(Lang::En, false, "x()");
+        assert!(en.contains("<title>Not connected</title>"), "{en}");
+    }
 
     #[test]
     fn only_local_paths_are_returned_to() {

@@ -1,0 +1,221 @@
+//! The static shell (`index.html`) in the visitor's language. The built file is English; the
+//! Spanish copy is made from it once at start by swapping its few visible phrases, so both
+//! paint the same frame the app paints in that language and nothing shifts when it takes
+//! over. Only text changes: the inline scripts, and so the CSP hashes computed from the built
+//! file, stay exactly as they are. Both copies are brotli-compressed once, at start.
+
+use std::io::Write;
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use meeting::Lang;
+
+use crate::static_files::inline_scripts;
+
+/// Each English phrase of `index.html` with its Spanish. The English must match the app's own
+/// words in `src/text.rs` (product name, "Loading…").
+const SPANISH: &[(&str, &str)] = &[
+    ("Meeting scheduler", "Programador de reuniones"),
+    ("Loading…", "Cargando…"),
+    (
+        "Schedule GoToMeeting meetings from any device.",
+        "Programa reuniones de GoToMeeting desde cualquier dispositivo.",
+    ),
+    (
+        "This app needs JavaScript and WebAssembly.",
+        "Esta aplicación necesita JavaScript y WebAssembly.",
+    ),
+];
+
+/// One language's copy, plain and brotli-compressed.
+struct Page {
+    html: Vec<u8>,
+    brotli: Vec<u8>,
+}
+
+impl Page {
+    fn new(html: String) -> Page {
+        let mut brotli = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+            writer.write_all(html.as_bytes()).expect("in-memory write");
+        }
+        Page {
+            html: html.into_bytes(),
+            brotli,
+        }
+    }
+}
+
+pub struct Shell {
+    english: Page,
+    spanish: Page,
+}
+
+impl Shell {
+    /// The built app's shell, or `None` when there is no built app (then pages answer 404).
+    pub fn load(dist: &Path) -> Option<Shell> {
+        let html = std::fs::read_to_string(dist.join("index.html")).ok()?;
+        let mut spanish = localise(&html, Lang::Es);
+        // The CSP allows the built file's scripts by hash: a copy whose scripts differ would
+        // not start, so it is better English than broken.
+        if inline_scripts(&spanish) != inline_scripts(&html) {
+            tracing::warn!("the Spanish shell would change an inline script; serving English");
+            spanish = html.clone();
+        }
+        Some(Shell {
+            spanish: Page::new(spanish),
+            english: Page::new(html),
+        })
+    }
+
+    /// The shell for a request: in the language the person chose in the app (its
+    /// `meetings-lang` cookie), else by `Accept-Language`; brotli when accepted.
+    pub fn response(&self, headers: &HeaderMap) -> Response {
+        let lang = chosen_language(headers).unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::negotiate)
+                .unwrap_or_default()
+        });
+        let page = match lang {
+            Lang::En => &self.english,
+            Lang::Es => &self.spanish,
+        };
+        let brotli = headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(accepts_brotli);
+        let mut response = if brotli {
+            let mut response = Body::from(page.brotli.clone()).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            response
+        } else {
+            Body::from(page.html.clone()).into_response()
+        };
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("accept-language, accept-encoding, cookie"),
+        );
+        *response.status_mut() = StatusCode::OK;
+        response
+    }
+}
+
+/// The language the app stored when the person switched it (`src/language.rs`).
+fn chosen_language(headers: &HeaderMap) -> Option<Lang> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| match pair.trim().strip_prefix("meetings-lang=")? {
+            "es" => Some(Lang::Es),
+            "en" => Some(Lang::En),
+            _ => None,
+        })
+}
+
+/// `br` is listed and not refused with `q=0`.
+fn accepts_brotli(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|part| {
+        let mut pieces = part.split(';').map(str::trim);
+        pieces.next() == Some("br")
+            && !pieces.any(|p| {
+                p.strip_prefix("q=")
+                    .is_some_and(|q| q.trim_start_matches(['0', '.']).is_empty())
+            })
+    })
+}
+
+/// The shell in `lang`: its `<html lang>` and its visible phrases.
+pub fn localise(html: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return html.to_owned();
+    }
+    let mut out = html.to_owned();
+    // Only inside the <html> tag; the minifier may have dropped the quotes.
+    if let Some(start) = out.find("<html") {
+        let end = out[start..].find('>').map_or(out.len(), |e| start + e);
+        let tag = out[start..end]
+            .replacen("lang=\"en\"", "lang=\"es\"", 1)
+            .replacen("lang=en", "lang=es", 1);
+        out.replace_range(start..end, &tag);
+    }
+    for (english, spanish) in SPANISH {
+        out = out.replace(english, spanish);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The real `index.html`: every phrase the Spanish copy swaps is in it, so a reworded
+    /// shell cannot silently stay English.
+    const INDEX: &str = include_str!("../../index.html");
+
+    #[test]
+    fn every_phrase_of_the_real_shell_is_translated() {
+        let spanish = localise(INDEX, Lang::Es);
+        for (english, translated) in SPANISH {
+            assert!(INDEX.contains(english), "index.html lost {english:?}");
+            assert!(!spanish.contains(english), "{english:?} left in Spanish");
+            assert!(spanish.contains(translated));
+        }
+        assert!(spanish.contains("<html lang=\"es\">"));
+        assert_eq!(localise(INDEX, Lang::En), INDEX);
+    }
+
+    #[test]
+    fn a_minified_shell_is_translated_and_its_scripts_stay_byte_for_byte() {
+        let built = "<!doctype html><html lang=en><title>Meeting scheduler</title><script>var lang=\"en\"</script><p>Loading…";
+        let spanish = localise(built, Lang::Es);
+        assert_eq!(
+            spanish,
+            "<!doctype html><html lang=es><title>Programador de reuniones</title><script>var lang=\"en\"</script><p>Cargando…"
+        );
+        assert_eq!(inline_scripts(&spanish), inline_scripts(built));
+    }
+
+    #[test]
+    fn the_language_chosen_in_the_app_wins_over_the_browsers() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(chosen_language(&headers), None);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=b; meetings-lang=es"),
+        );
+        assert_eq!(chosen_language(&headers), Some(Lang::Es));
+        headers.insert(header::COOKIE, HeaderValue::from_static("meetings-lang=en"));
+        assert_eq!(chosen_language(&headers), Some(Lang::En));
+        headers.insert(header::COOKIE, HeaderValue::from_static("meetings-lang=fr"));
+        assert_eq!(chosen_language(&headers), None);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("x-meetings-lang=es"),
+        );
+        assert_eq!(chosen_language(&headers), None);
+    }
+
+    #[test]
+    fn brotli_only_when_accepted() {
+        assert!(accepts_brotli("gzip, deflate, br"));
+        assert!(accepts_brotli("br;q=0.5"));
+        assert!(!accepts_brotli("gzip"));
+        assert!(!accepts_brotli("br;q=0"));
+        assert!(!accepts_brotli("br;q=0.0, gzip"));
+        assert!(!accepts_brotli("brotli"));
+    }
+}
