@@ -107,10 +107,15 @@ impl Browser {
             "{} scheme not applied",
             scheme.name()
         );
-        // Two frames, so styles are recomputed before axe reads colours.
+        // Buttons fade their background (a CSS transition). Even at reduced motion's 0.01 ms a
+        // transition only ends on a later animation tick, and on a loaded machine axe has been
+        // seen reading a button mid-way: dark text on the light background. So the scheme's
+        // transitions are run to their end, then two frames let styles settle before axe reads
+        // colours.
         self.client
             .execute_async(
                 "const done = arguments[arguments.length - 1];
+                 document.getAnimations().forEach((animation) => animation.finish());
                  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
                 vec![],
             )
