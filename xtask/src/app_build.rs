@@ -12,9 +12,13 @@ use crate::tools::BuildTools;
 /// `cargo xtask size` fails above it.
 pub const BUDGET_BYTES: u64 = 120 * 1024;
 /// The build (and so `cargo xtask test`) fails above this ceiling. The app does not meet the
-/// budget yet (about 201 KB measured with both languages; the framework floor alone is about
-/// 120 KB), so until it does, this guards against growth while the report shows the gap.
-pub const CEILING_BYTES: u64 = 210 * 1024;
+/// budget yet: 176.3 KB measured (wasm 166 KB) after the cuts in `release_wasm_env` and
+/// `meeting::wire_time`, against a floor of about 68 KB for a bare Leptos 0.8 app with the router
+/// alone. Most of the rest is Leptos' view and reactive code generated for three pages, the
+/// combobox and the resources behind them. Closing the gap needs code splitting (Leptos' lazy
+/// routes, which trunk 0.21 cannot build) or fewer distinct views. Until then this ceiling,
+/// about 8 KB above today's size, stops the app from growing unnoticed.
+pub const CEILING_BYTES: u64 = 185 * 1024;
 
 const COMPRESSIBLE: &[&str] = &[
     "html",
