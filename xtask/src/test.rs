@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::{app_build, cmd, tools};
+use crate::{app_build, cmd, schemathesis, tools};
 
 pub fn run_all(root: &Path) -> Result<(), String> {
     let build_tools = tools::ensure_build_tools(root)?;
@@ -35,7 +35,9 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     ]))?;
     // The browser tests load this release build, so a broken optimiser cannot pass unnoticed.
     app_build::build(root, &build_tools)?;
-    cargo_test(root)
+    let tests = cargo_test(root);
+    // The API against its description, whatever the tests said, so one run reports both.
+    tests.and(schemathesis::run(root))
 }
 
 /// Runs the whole workspace's tests, streaming cargo's output, and ends with one line that
