@@ -35,18 +35,20 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     ]))?;
     // The browser tests load this release build, so a broken optimiser cannot pass unnoticed.
     app_build::build(root, &build_tools)?;
-    let tests = cargo_test(root);
+    let demo_dist = app_build::build_demo_dist(root, &build_tools)?;
+    let tests = cargo_test(root, &demo_dist);
     // The API against its description, whatever the tests said, so one run reports both.
     tests.and(schemathesis::run(root))
 }
 
 /// Runs the whole workspace's tests, streaming cargo's output, and ends with one line that
 /// adds up every test binary's result.
-fn cargo_test(root: &Path) -> Result<(), String> {
+fn cargo_test(root: &Path, demo_dist: &Path) -> Result<(), String> {
     let mut command = cmd::cargo(root);
     command
         .args(["test", "--locked", "--workspace", "--no-fail-fast"])
         .env("MEETINGS_E2E_DIST", root.join("dist"))
+        .env("MEETINGS_E2E_DEMO_DIST", demo_dist)
         .env(
             "CHROMEDRIVER",
             tools::which("chromedriver").unwrap_or_default(),
