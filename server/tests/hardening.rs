@@ -205,6 +205,24 @@ async fn malformed_wrong_type_and_oversized_bodies_get_clear_json_errors() {
     assert!(server.sandbox().meetings().is_empty());
 }
 
+/// Found by Schemathesis: axum's own query rejection was plain text, outside the API's shape.
+#[tokio::test]
+async fn a_malformed_query_string_gets_the_json_error_shape() {
+    let server = start_with(|_| {}).await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let answer = client.get("/api/organizers?limit=null&limit=null").await;
+    assert_eq!(answer.status(), 400);
+    assert_eq!(
+        answer.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    assert_eq!(
+        answer.json::<Value>().await.unwrap()["error"],
+        "bad_request"
+    );
+}
+
 #[tokio::test]
 async fn cookies_are_host_prefixed_http_only_secure_and_lax_or_partitioned() {
     for (setting, expected) in [(false, "SameSite=Lax"), (true, "SameSite=None")] {

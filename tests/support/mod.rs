@@ -535,3 +535,33 @@ impl Browser {
 }
 
 pub mod axe;
+
+pub mod static_files;
+
+/// The debug (designer demo) build: `cargo xtask test` builds it and sets this.
+pub fn demo_dist_dir() -> PathBuf {
+    let dist = std::env::var_os("MEETINGS_E2E_DEMO_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/demo-dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no demo build in {}: run the browser tests through `cargo xtask test`, which builds it",
+        dist.display()
+    );
+    dist
+}
+
+/// The backend as `start_backend` starts it, with its configuration adjusted first.
+pub async fn start_backend_with(adjust: impl FnOnce(&mut Config)) -> Backend {
+    let data = TempDir::new("data");
+    let mut config = Config::local_sandbox(data.0.clone(), dist_dir());
+    adjust(&mut config);
+    let running = meetings_server::start(config)
+        .await
+        .expect("backend starts");
+    Backend {
+        base: format!("http://{}", running.addr),
+        running,
+        _data: data,
+    }
+}

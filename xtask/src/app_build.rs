@@ -75,6 +75,28 @@ pub fn release_wasm_env() -> [(&'static str, &'static str); 3] {
     ]
 }
 
+/// The debug build with the designer demo, into `target/demo-dist` (not `dist/`), for the
+/// demo browser test (tests/e2e_demo.rs), which also checks the release build lacks it.
+pub fn build_demo_dist(root: &Path, tools: &BuildTools) -> Result<PathBuf, String> {
+    let dist = root.join("target/demo-dist");
+    let started = std::time::Instant::now();
+    cmd::run(
+        Command::new(cmd::cargo_home().join("bin/trunk"))
+            .current_dir(root)
+            .arg("build")
+            .arg("--offline")
+            .arg("--dist")
+            .arg(&dist)
+            .env("PATH", cmd::path_with(&tools.path))
+            .env("TRUNK_BUILD_OFFLINE", "true"),
+    )?;
+    println!(
+        "xtask: demo build in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(dist)
+}
+
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {

@@ -3,12 +3,14 @@
 //! - `run`   installs what is missing, builds the app (release) and starts the backend.
 //! - `test`  installs what is missing and runs every check, ending with one summary line.
 //! - `build` builds the app only; `size` prints its transfer size against the budget.
+//! - `schemathesis` runs only the API check that `test` includes.
 //! - `bench` measures size, load and memory against the goals and rewrites BENCHMARKS.md.
 
 mod app_build;
 mod axe;
 mod bench;
 mod cmd;
+mod schemathesis;
 mod test;
 mod tools;
 
@@ -32,9 +34,10 @@ fn main() -> ExitCode {
         Some("build") => tools::ensure_build_tools(&root).and_then(|t| app_build::build(&root, &t)),
         Some("size") => app_build::report_size(&root).map(|_| ()),
         Some("bench") => bench::run(&root),
+        Some("schemathesis") => schemathesis::run(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against the 120 KB budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)"
+                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against the 120 KB budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  schemathesis  only the API's Schemathesis run (part of test)"
             );
             return ExitCode::from(2);
         }

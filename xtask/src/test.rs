@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::{app_build, axe, cmd, tools};
+use crate::{app_build, axe, cmd, schemathesis, tools};
 
 pub fn run_all(root: &Path) -> Result<(), String> {
     let build_tools = tools::ensure_build_tools(root)?;
@@ -36,17 +36,47 @@ pub fn run_all(root: &Path) -> Result<(), String> {
     ]))?;
     // The browser tests load this release build, so a broken optimiser cannot pass unnoticed.
     app_build::build(root, &build_tools)?;
-    cargo_test(root)
+    let demo_dist = app_build::build_demo_dist(root, &build_tools)?;
+    // The API against its description first, and the tests whatever it said, so one run reports
+    // both and the count below (which CI reads as the closing line) comes last and covers both.
+    let api = schemathesis::run(root);
+    if let Err(problem) = &api {
+        println!("xtask: the API does not match its description: {problem}");
+    }
+    let mut count = cargo_test(root, &demo_dist)?;
+    match api {
+        Ok(()) => count.passed += 1,
+        Err(_) => count.failed += 1,
+    }
+    println!(
+        "\n{} passed, {} failed, {} skipped",
+        count.passed, count.failed, count.ignored
+    );
+    if count.success && count.failed == 0 {
+        Ok(())
+    } else {
+        Err("tests failed".into())
+    }
 }
 
-/// Runs the whole workspace's tests, streaming cargo's output, and ends with one line that
-/// adds up every test binary's result.
-fn cargo_test(root: &Path) -> Result<(), String> {
+/// What the test binaries said, added up (Schemathesis counts as one more check).
+struct Count {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+    /// cargo test itself exited successfully.
+    success: bool,
+}
+
+/// Runs the whole workspace's tests, streaming cargo's output, and adds up every test binary's
+/// result.
+fn cargo_test(root: &Path, demo_dist: &Path) -> Result<Count, String> {
     let mut command = cmd::cargo(root);
     command
         .args(["test", "--locked", "--workspace", "--no-fail-fast"])
         .env("MEETINGS_E2E_DIST", root.join("dist"))
         .env("MEETINGS_AXE_JS", axe::axe_js(root))
+        .env("MEETINGS_E2E_DEMO_DIST", demo_dist)
         .env(
             "CHROMEDRIVER",
             tools::which("chromedriver").unwrap_or_default(),
@@ -77,10 +107,10 @@ fn cargo_test(root: &Path) -> Result<(), String> {
         }
     }
     let status = child.wait().map_err(|e| e.to_string())?;
-    println!("\n{passed} passed, {failed} failed, {ignored} skipped");
-    if status.success() && failed == 0 {
-        Ok(())
-    } else {
-        Err("tests failed".into())
-    }
+    Ok(Count {
+        passed,
+        failed,
+        ignored,
+        success: status.success(),
+    })
 }

@@ -166,7 +166,12 @@ pub fn ensure_debian_packages(programs_and_packages: &[(&str, &str)]) -> Result<
     if missing.is_empty() {
         return Ok(());
     }
-    println!("xtask: installing Debian packages: {}", missing.join(" "));
+    apt_install(&missing)
+}
+
+/// `apt-get install -y` of `packages` (after an update), as root or through sudo.
+pub fn apt_install(packages: &[&str]) -> Result<(), String> {
+    println!("xtask: installing Debian packages: {}", packages.join(" "));
     let root_user = cmd::output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
     let apt = |args: &[&str]| {
         let mut command = if root_user {
@@ -181,7 +186,7 @@ pub fn ensure_debian_packages(programs_and_packages: &[(&str, &str)]) -> Result<
     };
     cmd::run(&mut apt(&["update"]))?;
     let mut args = vec!["install", "-y"];
-    args.extend(&missing);
+    args.extend(packages);
     cmd::run(&mut apt(&args))
 }
 

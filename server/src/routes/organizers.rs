@@ -2,6 +2,7 @@
 //! even while GoTo is down. Only active organizers holding GoToMeeting are offered, and never
 //! the person asking.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use meeting::Organizer;
@@ -21,8 +22,10 @@ pub struct SearchQuery {
 pub async fn search(
     State(state): State<AppState>,
     session: CurrentSession,
-    Query(query): Query<SearchQuery>,
+    query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Json<Vec<Organizer>>, AppError> {
+    // axum's own rejection is plain text; the API answers every error in its JSON shape.
+    let Query(query) = query.map_err(|_| AppError::BadRequest("malformed query string"))?;
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     let q = query.q.unwrap_or_default();
     let me = &session.record.tokens.organizer_key;

@@ -3,11 +3,12 @@
 //! rewrites BENCHMARKS.md. Not part of `cargo xtask test`. Traffic only to 127.0.0.1; every
 //! server it starts is stopped on every path (see `process::Server`).
 
-mod backend;
+// `backend`, `http` and `process` are shared with the Schemathesis run of `cargo xtask test`.
+pub mod backend;
 mod backend_load;
 mod frontend;
-mod http;
-mod process;
+pub mod http;
+pub mod process;
 mod report;
 mod sessions_rss;
 mod wrk;

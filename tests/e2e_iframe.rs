@@ -1,0 +1,144 @@
+//! The app inside a portal's iframe on another site (issue 5): the portal is `localhost`, the
+//! app `127.0.0.1`, so they are different sites to the browser. Connect opens the sign-in in
+//! a popup, the person approves on the sandbox's consent page there, the popup reports back
+//! (origin-checked `postMessage`) and closes, and the framed app goes on signed in and
+//! schedules a meeting.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::time::Duration;
+
+use support::static_files::serve;
+use support::{date_in, open_browser, start_backend_with, start_driver, TempDir, PHONE};
+
+/// Fails today, measured in headless Chromium: the popup signs in and reports back, but the
+/// session cookie it receives lives in the popup's own top-level context. `Partitioned`
+/// (CHIPS) keys it to the app's site as top level, and an unpartitioned `SameSite=None`
+/// cookie was not sent in the cross-site frame either, so the framed app stays signed out.
+/// The fix: the popup hands the opener a one-time code (by the same origin-checked
+/// `postMessage`) that the framed app redeems with a CSRF-guarded POST, so the cookie is set
+/// on the iframe's own request, in its partition.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the framed app never gets the session the popup created (see the comment)"]
+async fn a_person_signs_in_through_the_popup_and_schedules_inside_a_portal_iframe() {
+    let portal_dir = TempDir::new("portal");
+    let portal = serve(portal_dir.0.clone()).await;
+    let portal_origin = format!("http://localhost:{}", portal.port);
+    let backend = start_backend_with(|config| {
+        // A portal on another site: it may frame the app, and the session cookie must be
+        // the cross-site kind.
+        config.frame_ancestors = portal_origin.clone();
+        config.cross_site_cookies = true;
+    })
+    .await;
+    std::fs::write(
+        portal_dir.0.join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Intranet</title><body style=\"margin:0;font-family:system-ui\">\
+             <header style=\"padding:8px;background:#123\">\
+             <span style=\"color:#fff\">Intranet portal</span></header>\
+             <iframe id=\"app\" src=\"{}/\" title=\"Meetings\" \
+             style=\"border:0;width:100%;height:780px\"></iframe></body></html>",
+            backend.base
+        ),
+    )
+    .unwrap();
+
+    let driver = start_driver("Europe/Madrid").await;
+    let browser = open_browser(&driver, PHONE, "en-US").await;
+    browser
+        .client
+        .goto(&format!("{portal_origin}/"))
+        .await
+        .unwrap();
+    let portal_window = browser.client.window().await.unwrap();
+    browser
+        .wait_for("iframe#app")
+        .await
+        .enter_frame()
+        .await
+        .unwrap();
+    browser.wait_for("a#connect").await;
+    browser.screenshot("iframe-signed-out-phone").await;
+    browser.click("a#connect").await;
+    // The framed page says it is waiting for the popup.
+    browser.wait_for("#sign-in-popup").await;
+
+    // The popup: a window of its own, showing the sandbox's consent page.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let popup = loop {
+        let windows = browser.client.windows().await.unwrap();
+        if let Some(other) = windows.into_iter().find(|w| *w != portal_window) {
+            break other;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no sign-in popup opened"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    browser.client.switch_to_window(popup).await.unwrap();
+    browser.wait_for("#allow").await;
+    browser.screenshot("iframe-popup-consent").await;
+    browser.click("#allow").await;
+
+    // It reports back and closes itself.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while browser.client.windows().await.unwrap().len() > 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sign-in popup did not close"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser
+        .client
+        .switch_to_window(portal_window)
+        .await
+        .unwrap();
+    browser
+        .wait_for("iframe#app")
+        .await
+        .enter_frame()
+        .await
+        .unwrap();
+
+    // The framed app's own view of the session, so a failure says where the flow broke.
+    let framed_session = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/session').then(r => r.text()).then(done, e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        !framed_session
+            .as_str()
+            .unwrap_or("")
+            .contains("\"user\":null"),
+        "the popup signed in, but the framed app has no session: the cookie was set in the \
+         popup's top-level context, which the iframe under another site does not share"
+    );
+    // The framed app is signed in now and schedules.
+    browser.wait_for("form#create-meeting").await;
+    browser.set_value("#subject", "Portal planning").await;
+    browser.set_value("#date", &date_in(1)).await;
+    browser.set_value("#start", "10:00").await;
+    browser.set_value("#end", "10:30").await;
+    browser.screenshot("iframe-create-phone").await;
+    browser.click("#create").await;
+    browser
+        .wait_for_text("#created-title", "Portal planning")
+        .await;
+    browser.client.enter_parent_frame().await.unwrap();
+    browser.screenshot("iframe-created-phone").await;
+    let meetings = backend.sandbox().meetings();
+    assert_eq!(meetings.len(), 1, "one meeting in the sandbox");
+    browser.close().await;
+}
