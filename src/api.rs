@@ -7,7 +7,9 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::reactive::owner::Owner;
 use leptos::reactive::send_wrapper_ext::SendOption;
-use meeting::{ApiError, CreateMeeting, Meeting, MeetingId, Organizer, SessionInfo};
+use meeting::{
+    ApiError, CreateMeeting, Meeting, MeetingId, Organizer, SessionHandoff, SessionInfo,
+};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
@@ -106,6 +108,18 @@ pub async fn session() -> Result<SessionInfo, ApiFailure> {
         Err(ApiFailure::NotFound) => Err(ApiFailure::Unreachable),
         other => other,
     }
+}
+
+/// Redeems the sign-in popup's one-time code for this frame's own session cookie.
+pub async fn redeem_handoff(code: String) -> Result<(), ApiFailure> {
+    let body =
+        serde_json::to_string(&SessionHandoff { code }).map_err(|_| ApiFailure::Unreachable)?;
+    exchange(
+        state_changing(Request::post("/api/session/handoff")),
+        Some(body),
+    )
+    .await
+    .map(drop)
 }
 
 pub async fn logout() -> Result<(), ApiFailure> {

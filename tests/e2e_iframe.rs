@@ -13,15 +13,11 @@ use std::time::Duration;
 use support::static_files::serve;
 use support::{date_in, open_browser, start_backend_with, start_driver, TempDir, PHONE};
 
-/// Fails today, measured in headless Chromium: the popup signs in and reports back, but the
-/// session cookie it receives lives in the popup's own top-level context. `Partitioned`
-/// (CHIPS) keys it to the app's site as top level, and an unpartitioned `SameSite=None`
-/// cookie was not sent in the cross-site frame either, so the framed app stays signed out.
-/// The fix: the popup hands the opener a one-time code (by the same origin-checked
-/// `postMessage`) that the framed app redeems with a CSRF-guarded POST, so the cookie is set
-/// on the iframe's own request, in its partition.
+/// The popup's own session cookie lives in its top-level context, which the cross-site frame
+/// never sees (measured: neither a `Partitioned` nor a plain `SameSite=None` cookie reached it),
+/// so the popup also posts a one-time code that the framed app redeems with a CSRF-guarded POST
+/// (`/api/session/handoff`), getting the cookie in its own partition.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the framed app never gets the session the popup created (see the comment)"]
 async fn a_person_signs_in_through_the_popup_and_schedules_inside_a_portal_iframe() {
     let portal_dir = TempDir::new("portal");
     let portal = serve(portal_dir.0.clone()).await;

@@ -10,6 +10,13 @@ pub struct SessionInfo {
     pub user: Option<User>,
 }
 
+/// `POST /api/session/handoff`: the one-time code the sign-in popup posts to the app in a
+/// portal's cross-site iframe, redeemed there for the frame's own session cookie.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionHandoff {
+    pub code: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct User {
     pub organizer_key: String,

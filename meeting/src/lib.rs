@@ -12,7 +12,9 @@ pub mod search;
 pub mod validation;
 pub mod wire_time;
 
-pub use api::{ApiError, CreateMeeting, FieldMessage, Meeting, Organizer, SessionInfo, User};
+pub use api::{
+    ApiError, CreateMeeting, FieldMessage, Meeting, Organizer, SessionHandoff, SessionInfo, User,
+};
 pub use lang::Lang;
 pub use meeting_id::MeetingId;
 pub use validation::{validate, Field, FieldError, Problem};

@@ -42,6 +42,10 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/session", get(routes::session::get_session))
+        .route(
+            "/api/session/handoff",
+            post(routes::session::redeem_handoff),
+        )
         .route("/api/openapi.json", get(routes::health::openapi))
         .route("/api/logout", post(routes::user_auth::logout))
         .route("/api/organizers", get(routes::organizers::search))

@@ -4,6 +4,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{location, start, Client};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 fn meeting_body(subject: &str, coorganizers: &[String]) -> Value {
@@ -312,6 +313,71 @@ async fn the_popup_variant_tells_only_our_own_origin_and_closes() {
     );
     assert!(!html.contains("\"*\""));
     assert!(client.cookie("__Host-meetings-session").is_some());
+}
+
+/// The app in a portal's cross-site iframe cannot see the popup's cookie: the popup page hands
+/// it a one-time code, which a second client (the frame, with no cookie at all) redeems once.
+#[tokio::test]
+async fn the_popup_hands_the_framed_app_a_one_time_code_for_its_own_session() {
+    let server = start().await;
+    let popup = Client::new(&server.base);
+    let login = popup
+        .get("/app/api/auth/serviceAction/login?return_to=/&popup=1")
+        .await;
+    let consent = popup
+        .get(&format!(
+            "{}&sandbox_approve={}",
+            location(&login),
+            common::urlencode(&server.organizer(0).email)
+        ))
+        .await;
+    let html = popup.get(&location(&consent)).await.text().await.unwrap();
+    let code = html
+        .split("handoff: \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("a handoff code in the popup page: {html}"))
+        .to_owned();
+    assert!(code.len() >= 32, "an unguessable code: {code}");
+
+    let frame = Client::new(&server.base);
+    let body = serde_json::json!({ "code": code });
+    let without_csrf = frame
+        .request(Method::POST, "/api/session/handoff", |b| b.json(&body))
+        .await;
+    assert_eq!(
+        without_csrf.status(),
+        403,
+        "a cross-site form cannot redeem it"
+    );
+    assert!(frame.cookie("__Host-meetings-session").is_none());
+
+    let redeemed = frame.post_json("/api/session/handoff", &body).await;
+    assert_eq!(redeemed.status(), 204);
+    let session: Value = frame.get("/api/session").await.json().await.unwrap();
+    assert_eq!(session["user"]["email"], server.organizer(0).email);
+
+    let again = Client::new(&server.base)
+        .post_json("/api/session/handoff", &body)
+        .await;
+    assert_eq!(again.status(), 401, "a code works once");
+    let made_up = Client::new(&server.base)
+        .post_json(
+            "/api/session/handoff",
+            &serde_json::json!({ "code": "guess" }),
+        )
+        .await;
+    assert_eq!(made_up.status(), 401);
+}
+
+/// Outside the popup variant there is no frame to hand a session to, so no code is made.
+#[tokio::test]
+async fn a_top_level_sign_in_makes_no_handoff_code() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    let callback = client.sign_in(&server.organizer(0).email, "/").await;
+    assert_eq!(callback.status(), 303);
+    assert!(!callback.text().await.unwrap().contains("handoff"));
 }
 
 #[tokio::test]

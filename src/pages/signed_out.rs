@@ -1,5 +1,6 @@
 use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 use wasm_bindgen::JsValue;
 
@@ -33,19 +34,23 @@ fn in_frame() -> bool {
     }
 }
 
-/// `{type: "meetings-sign-in", signedIn: bool}` from our own origin, else `None`.
-fn sign_in_outcome(event: &web_sys::MessageEvent) -> Option<bool> {
+/// `{type: "meetings-sign-in", signedIn: bool, handoff: code or null}` from our own origin,
+/// else `None`. `Some(Ok(code))` when signed in: the code (if any) lets this frame have the
+/// session too, since in a portal on another site it cannot see the popup's cookie.
+fn sign_in_outcome(event: &web_sys::MessageEvent) -> Option<Result<Option<String>, ()>> {
     let own_origin = window().location().origin().ok()?;
     if event.origin() != own_origin {
         return None;
     }
     let data = event.data();
-    let kind = js_sys::Reflect::get(&data, &JsValue::from_str("type")).ok()?;
-    if kind.as_string().as_deref() != Some(SIGN_IN_MESSAGE) {
+    let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
+    if field("type")?.as_string().as_deref() != Some(SIGN_IN_MESSAGE) {
         return None;
     }
-    let signed_in = js_sys::Reflect::get(&data, &JsValue::from_str("signedIn")).ok()?;
-    Some(signed_in.as_bool().unwrap_or(false))
+    if field("signedIn")?.as_bool() != Some(true) {
+        return Some(Err(()));
+    }
+    Some(Ok(field("handoff").and_then(|code| code.as_string())))
 }
 
 /// What a person who is not signed in sees: why to connect, and the link that does it. The
@@ -72,10 +77,16 @@ pub fn SignedOutPage(why: SignedOutWhy) -> impl IntoView {
 
     let listener = window_event_listener(ev::message, move |event| {
         match sign_in_outcome(&event) {
-            // The session cookie is set now: ask the backend, and the page the person was
-            // on comes back with their draft.
-            Some(true) => session.check(),
-            Some(false) => {
+            // Redeem the code for this frame's own cookie (needed when the portal is another
+            // site), then ask the backend: the page the person was on comes back with their
+            // draft. A failed redemption shows as still signed out, with Connect to try again.
+            Some(Ok(handoff)) => spawn_local(async move {
+                if let Some(code) = handoff {
+                    let _ = api::redeem_handoff(code).await;
+                }
+                session.check();
+            }),
+            Some(Err(())) => {
                 popup.try_set(Popup::NotConnected);
             }
             None => {}

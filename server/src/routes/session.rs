@@ -2,12 +2,14 @@
 //! since asking is how the app learns it must offer "Connect GoToMeeting".
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use axum_extra::extract::cookie::CookieJar;
-use meeting::{SessionInfo, User};
+use meeting::{SessionHandoff, SessionInfo, User};
 
 use crate::error::AppError;
-use crate::session::SESSION_COOKIE;
+use crate::json_body::JsonBody;
+use crate::session::{self, SESSION_COOKIE};
 use crate::state::AppState;
 
 pub async fn get_session(
@@ -23,4 +25,29 @@ pub async fn get_session(
         organizer_key: record.tokens.organizer_key.clone(),
     });
     Ok(Json(SessionInfo { user }))
+}
+
+/// `POST /api/session/handoff`: the app inside a portal's cross-site iframe redeems the code the
+/// sign-in popup posted to it, and gets the session cookie on this answer, in the frame's own
+/// (partitioned) cookie jar. A code works once and for a minute; an unknown, used or stale code,
+/// or one whose session has ended since, is a 401, as being signed out is.
+pub async fn redeem_handoff(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    JsonBody(body): JsonBody<SessionHandoff>,
+) -> Result<(CookieJar, StatusCode), AppError> {
+    let handoff = state
+        .store
+        .take_handoff(&body.code)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    if state.keeper.session(&handoff.session_id).await?.is_none() {
+        return Err(AppError::NotSignedIn);
+    }
+    let jar = jar.add(session::session_cookie(
+        handoff.session_id,
+        state.config.session_max,
+        state.config.cross_site_cookies,
+    ));
+    Ok((jar, StatusCode::NO_CONTENT))
 }

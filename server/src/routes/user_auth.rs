@@ -15,7 +15,7 @@ use crate::error::{AppError, RequestContext};
 use crate::goto::oauth::TokenError;
 use crate::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::state::AppState;
-use crate::store::{LoginTransaction, SessionRecord};
+use crate::store::{LoginTransaction, SessionHandoff, SessionRecord};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -134,7 +134,13 @@ pub async fn callback(
     if let Some(error) = query.error {
         // The person said no (or GoTo failed): back to the app, still signed out.
         tracing::info!(%error, "sign-in not completed");
-        return Ok(no_referrer(finish(&state, jar, &login, false, ctx.lang)));
+        return Ok(no_referrer(finish(
+            &state,
+            jar,
+            &login,
+            Outcome::NotSignedIn,
+            ctx.lang,
+        )));
     }
     let code = query.code.ok_or(AppError::BadRequest("no code"))?;
     let tokens = state
@@ -160,12 +166,42 @@ pub async fn callback(
             },
         )
         .await?;
+    // In the popup variant the app sits in a portal's iframe, which (on another site) cannot
+    // see this cookie: it gets a one-time code to redeem for its own.
+    let handoff = if login.popup {
+        let code = session::random_id();
+        state
+            .store
+            .put_handoff(
+                &code,
+                &SessionHandoff {
+                    session_id: session_id.clone(),
+                    created_at: Utc::now(),
+                },
+            )
+            .await?;
+        Some(code)
+    } else {
+        None
+    };
     let jar = jar.add(session::session_cookie(
         session_id,
         state.config.session_max,
         state.config.cross_site_cookies,
     ));
-    Ok(no_referrer(finish(&state, jar, &login, true, ctx.lang)))
+    Ok(no_referrer(finish(
+        &state,
+        jar,
+        &login,
+        Outcome::SignedIn { handoff },
+        ctx.lang,
+    )))
+}
+
+/// How a sign-in ended, for the page that tells the app.
+enum Outcome {
+    SignedIn { handoff: Option<String> },
+    NotSignedIn,
 }
 
 /// Back to the app: a redirect to the local return path, or in the popup variant a page that
@@ -174,15 +210,21 @@ fn finish(
     state: &AppState,
     jar: CookieJar,
     login: &LoginTransaction,
-    signed_in: bool,
+    outcome: Outcome,
     lang: Lang,
 ) -> Response {
     if !login.popup {
         return (jar, Redirect::to(&login.return_to)).into_response();
     }
     let origin = serde_json::to_string(&state.config.public_url).expect("a string serialises");
+    let (signed_in, handoff) = match outcome {
+        Outcome::SignedIn { handoff } => (true, handoff),
+        Outcome::NotSignedIn => (false, None),
+    };
+    // The code goes only to a window of our exact origin; JSON-encoded, so it is a JS literal.
+    let handoff = serde_json::to_string(&handoff).expect("a string serialises");
     let script = format!(
-        "if (window.opener) {{ window.opener.postMessage({{ type: \"meetings-sign-in\", signedIn: {signed_in} }}, {origin}); window.close(); }} else {{ window.location.replace(\"/\"); }}"
+        "if (window.opener) {{ window.opener.postMessage({{ type: \"meetings-sign-in\", signedIn: {signed_in}, handoff: {handoff} }}, {origin}); window.close(); }} else {{ window.location.replace(\"/\"); }}"
     );
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
     let mut response = (jar, Html(popup_page(lang, signed_in, &script))).into_response();

@@ -74,6 +74,19 @@ pub struct LoginTransaction {
     pub created_at: DateTime<Utc>,
 }
 
+/// A signed-in session handed from the sign-in popup to the app inside a portal's cross-site
+/// iframe. The browser keeps that frame's cookies apart from the popup's (they are partitioned
+/// by top-level site), so the popup's cookie never reaches it; the popup passes this one-time
+/// code instead, and the frame redeems it for a cookie of its own (`POST /api/session/handoff`).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SessionHandoff {
+    pub session_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A handoff code is good for this long: the popup posts it the moment sign-in ends.
+pub const HANDOFF_SECONDS: i64 = 60;
+
 /// GoTo has no field for a meeting's password (it asks the organizer at start) and does not
 /// return the join link when a meeting is read back, so both are kept here, sealed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,6 +151,10 @@ fn session_context(id_hash: &str) -> String {
 
 fn login_context(id_hash: &str) -> String {
     format!("login:{id_hash}")
+}
+
+fn handoff_context(id_hash: &str) -> String {
+    format!("handoff:{id_hash}")
 }
 
 const ADMIN_CONTEXT: &str = "admin";
@@ -234,6 +251,22 @@ impl Store {
             Store::Sqlite(s) => s.take_login(id),
             Store::Redis(r) => r.take_login(id).await,
         }
+    }
+
+    pub async fn put_handoff(&self, code: &str, handoff: &SessionHandoff) -> Result<(), AppError> {
+        match self {
+            Store::Sqlite(s) => s.put_handoff(code, handoff),
+            Store::Redis(r) => r.put_handoff(code, handoff).await,
+        }
+    }
+
+    /// Removes and returns the handoff if it is still fresh: a code works once, for a minute.
+    pub async fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
+        let handoff = match self {
+            Store::Sqlite(s) => s.take_handoff(code)?,
+            Store::Redis(r) => r.take_handoff(code).await?,
+        };
+        Ok(handoff.filter(|h| (Utc::now() - h.created_at).num_seconds() < HANDOFF_SECONDS))
     }
 
     pub async fn put_admin_tokens(&self, tokens: &GoToTokens) -> Result<(), AppError> {

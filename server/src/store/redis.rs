@@ -21,9 +21,10 @@ use redis::{cmd, Script};
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::{
-    hash_id, idempotency_context, login_context, meeting_context, session_context, CachedOrganizer,
-    Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionLimits, SessionRecord,
-    ADMIN_CONTEXT, IDEMPOTENCY_SECONDS, LOGIN_SECONDS,
+    handoff_context, hash_id, idempotency_context, login_context, meeting_context, session_context,
+    CachedOrganizer, Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionHandoff,
+    SessionLimits, SessionRecord, ADMIN_CONTEXT, HANDOFF_SECONDS, IDEMPOTENCY_SECONDS,
+    LOGIN_SECONDS,
 };
 use crate::crypto::Sealer;
 use crate::error::AppError;
@@ -232,6 +233,32 @@ impl RedisStore {
             .await
             .map_err(redis_error)?;
         Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
+    }
+
+    // ---- session handoffs (popup to cross-site iframe) ---------------------------------------
+
+    pub async fn put_handoff(&self, code: &str, handoff: &SessionHandoff) -> Result<(), AppError> {
+        let id_hash = hash_id(code);
+        let sealed = self.seal(handoff, &handoff_context(&id_hash));
+        cmd("SET")
+            .arg(key(&["handoff", &id_hash]))
+            .arg(sealed)
+            .arg("EX")
+            .arg(HANDOFF_SECONDS)
+            .query_async::<()>(&mut self.connection())
+            .await
+            .map_err(redis_error)
+    }
+
+    pub async fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
+        let id_hash = hash_id(code);
+        // GETDEL: of two frames racing with one code, only one gets the session.
+        let sealed: Option<Vec<u8>> = cmd("GETDEL")
+            .arg(key(&["handoff", &id_hash]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &handoff_context(&id_hash))))
     }
 
     // ---- admin connection and organizer cache --------------------------------------------

@@ -8,9 +8,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::{
-    hash_id, idempotency_context, login_context, meeting_context, session_context, CachedOrganizer,
-    Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionLimits, SessionRecord,
-    ADMIN_CONTEXT, IDEMPOTENCY_SECONDS, LOGIN_SECONDS,
+    handoff_context, hash_id, idempotency_context, login_context, meeting_context, session_context,
+    CachedOrganizer, Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionHandoff,
+    SessionLimits, SessionRecord, ADMIN_CONTEXT, HANDOFF_SECONDS, IDEMPOTENCY_SECONDS,
+    LOGIN_SECONDS,
 };
 use crate::crypto::Sealer;
 use crate::error::AppError;
@@ -60,6 +61,8 @@ impl SqliteStore {
                  id_hash TEXT PRIMARY KEY, user_key TEXT NOT NULL,
                  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, sealed BLOB NOT NULL);
              CREATE TABLE IF NOT EXISTS logins (
+                 id_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL, sealed BLOB NOT NULL);
+             CREATE TABLE IF NOT EXISTS handoffs (
                  id_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL, sealed BLOB NOT NULL);
              CREATE TABLE IF NOT EXISTS admin_connection (
                  id INTEGER PRIMARY KEY CHECK (id = 1), sealed BLOB NOT NULL);
@@ -193,6 +196,40 @@ impl SqliteStore {
             .optional()
             .map_err(db)?;
         Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
+    }
+
+    // ---- session handoffs (popup to cross-site iframe) ---------------------------------------
+
+    pub fn put_handoff(&self, code: &str, handoff: &SessionHandoff) -> Result<(), AppError> {
+        let id_hash = hash_id(code);
+        let sealed = self.seal(handoff, &handoff_context(&id_hash));
+        let conn = self.conn();
+        // Unredeemed codes are worthless after a minute; sweep them whenever one is made.
+        conn.execute(
+            "DELETE FROM handoffs WHERE created_at < ?1",
+            params![Utc::now().timestamp() - HANDOFF_SECONDS],
+        )
+        .map_err(db)?;
+        conn.execute(
+            "INSERT INTO handoffs (id_hash, created_at, sealed) VALUES (?1, ?2, ?3)",
+            params![id_hash, handoff.created_at.timestamp(), sealed],
+        )
+        .map_err(db)?;
+        Ok(())
+    }
+
+    pub fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
+        let id_hash = hash_id(code);
+        let sealed: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "DELETE FROM handoffs WHERE id_hash = ?1 RETURNING sealed",
+                params![id_hash],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &handoff_context(&id_hash))))
     }
 
     // ---- admin connection and organizer cache --------------------------------------------
