@@ -19,7 +19,16 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
     sealer: Sealer,
     limits: SessionLimits,
+    /// The organizer list as last written, parsed: every search and meeting fetch reads it,
+    /// and only this process writes it (SQLite means one replica), so parsing the stored JSON
+    /// again on each read bought nothing. Filled on first read, replaced on write.
+    organizers: Mutex<Option<Vec<CachedOrganizer>>>,
 }
+
+/// A session's `last_seen` is written at most this often (or a tenth of the idle limit, if
+/// that is shorter): rewriting it on every request made each session check a disk write.
+/// A session may so expire up to this much earlier than its idle limit says.
+const TOUCH_INTERVAL_SECONDS: i64 = 60;
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -53,8 +62,13 @@ impl SqliteStore {
         sealer: Sealer,
         limits: SessionLimits,
     ) -> Result<SqliteStore, AppError> {
+        // synchronous = NORMAL is the documented pairing with WAL: still consistent after a
+        // crash of the process or the machine, but a commit no longer waits for an fsync; only
+        // the last transactions before a power cut can be lost (sessions, caches, idempotency
+        // records, all of which the app recovers from).
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
              PRAGMA busy_timeout = 5000;
              CREATE TABLE IF NOT EXISTS sessions (
                  id_hash TEXT PRIMARY KEY, user_key TEXT NOT NULL,
@@ -77,6 +91,7 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             sealer,
             limits,
+            organizers: Mutex::new(None),
         })
     }
 
@@ -123,31 +138,35 @@ impl SqliteStore {
             max: max_age,
         } = self.limits;
         let id_hash = hash_id(id);
-        let now = Utc::now();
+        let now = Utc::now().timestamp();
         let conn = self.conn();
+        // Cached statements: this runs on every signed-in request.
         let row: Option<(i64, i64, Vec<u8>)> = conn
-            .query_row(
-                "SELECT created_at, last_seen, sealed FROM sessions WHERE id_hash = ?1",
-                params![id_hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
+            .prepare_cached("SELECT created_at, last_seen, sealed FROM sessions WHERE id_hash = ?1")
+            .and_then(|mut select| {
+                select
+                    .query_row(params![id_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
             .map_err(db)?;
         let Some((created_at, last_seen, sealed)) = row else {
             return Ok(None);
         };
-        let expired = now.timestamp() - last_seen > idle_limit.num_seconds()
-            || now.timestamp() - created_at > max_age.num_seconds();
+        let expired =
+            now - last_seen > idle_limit.num_seconds() || now - created_at > max_age.num_seconds();
         if expired {
             conn.execute("DELETE FROM sessions WHERE id_hash = ?1", params![id_hash])
                 .map_err(db)?;
             return Ok(None);
         }
-        conn.execute(
-            "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1",
-            params![id_hash, now.timestamp()],
-        )
-        .map_err(db)?;
+        let touch_every = TOUCH_INTERVAL_SECONDS.min(idle_limit.num_seconds() / 10);
+        if now - last_seen >= touch_every {
+            conn.prepare_cached("UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1")
+                .and_then(|mut update| update.execute(params![id_hash, now]))
+                .map_err(db)?;
+        }
+        drop(conn);
+        // Decrypting outside the lock lets other requests reach the database meanwhile.
         Ok(self.open_sealed(&sealed, &session_context(&id_hash)))
     }
 
@@ -224,6 +243,8 @@ impl SqliteStore {
 
     pub fn put_organizers(&self, organizers: &[CachedOrganizer]) -> Result<(), AppError> {
         let json = serde_json::to_string(organizers).map_err(AppError::internal)?;
+        // Held across the write so a concurrent first read cannot cache the older list.
+        let mut cached = self.organizers.lock().unwrap_or_else(|p| p.into_inner());
         self.conn()
             .execute(
                 "INSERT INTO organizer_cache (id, synced_at, json) VALUES (1, ?1, ?2)
@@ -231,10 +252,15 @@ impl SqliteStore {
                 params![Utc::now().timestamp(), json],
             )
             .map_err(db)?;
+        *cached = Some(organizers.to_vec());
         Ok(())
     }
 
     pub fn organizers(&self) -> Result<Vec<CachedOrganizer>, AppError> {
+        let mut cached = self.organizers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(list) = cached.as_ref() {
+            return Ok(list.clone());
+        }
         let json: Option<String> = self
             .conn()
             .query_row("SELECT json FROM organizer_cache WHERE id = 1", [], |r| {
@@ -242,9 +268,13 @@ impl SqliteStore {
             })
             .optional()
             .map_err(db)?;
-        Ok(json
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default())
+        let Some(json) = json else {
+            // Nothing synced yet: the first sync's write fills the cache.
+            return Ok(Vec::new());
+        };
+        let list: Vec<CachedOrganizer> = serde_json::from_str(&json).unwrap_or_default();
+        *cached = Some(list.clone());
+        Ok(list)
     }
 
     // ---- idempotency -----------------------------------------------------------------------
