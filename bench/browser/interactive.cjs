@@ -15,7 +15,11 @@
 // Every run uses a new browser context (empty cache, cookies and storage), a 390×844 phone
 // viewport, and Emulation.setCPUThrottlingRate 4 from before the navigation. The session
 // cookie goes in as an extra request header, so the app starts signed in.
-// Prints one line per run, `run <milliseconds>`, then `ok`.
+// Layout shifts (PerformanceObserver `layout-shift`, as CLS counts them) are recorded too,
+// with the elements that moved, since Lighthouse 12.2.3 cannot attribute them with this
+// Chromium (its layout-shifts audit errors).
+// Prints one line per run, `run <milliseconds>`, then for the last run one line per layout
+// shift, `shift <score> <time ms> <elements>`, then `ok`.
 
 'use strict';
 
@@ -31,6 +35,14 @@ const DRAFT_KEY = 'meetings.draft.v1';
 const TYPED = 'Bench typed';
 
 const MARKER = `(() => {
+  window.__benchShifts = [];
+  const describe = (n) => !n ? '?' : n.nodeName.toLowerCase() + (n.id ? '#' + n.id : '') +
+    (typeof n.className === 'string' && n.className ? '.' + n.className.trim().split(/\\s+/).join('.') : '');
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (!e.hadRecentInput) window.__benchShifts.push({ value: e.value, at: e.startTime, sources: (e.sources || []).map((s) => describe(s.node)) });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
   const ready = () => {
     const input = document.getElementById('subject');
     return input && !input.disabled && input.closest('form#create-meeting');
@@ -91,11 +103,15 @@ async function once(port) {
     await client.Page.addScriptToEvaluateOnNewDocument({ source: MARKER });
     await client.Page.navigate({ url });
     const ms = await poll(client, 'window.__benchInteractive', 60000);
+    // Shifts are read a second later (the page may still settle), and before typing, which
+    // would count as input.
+    await new Promise((r) => setTimeout(r, 1000));
+    const { result: shifts } = await client.Runtime.evaluate({ expression: 'window.__benchShifts', returnByValue: true });
     // The proof that the handlers are live: typing reaches the app, which saves the draft.
     await client.Runtime.evaluate({ expression: "document.getElementById('subject').focus()" });
     await client.Input.insertText({ text: TYPED });
     await poll(client, `(localStorage.getItem('${DRAFT_KEY}') || '').includes('${TYPED}')`, 20000);
-    return ms;
+    return { ms, shifts: shifts.value || [] };
   } finally {
     await client.close();
     await root.Target.disposeBrowserContext({ browserContextId });
@@ -106,10 +122,13 @@ async function once(port) {
 (async () => {
   const { browser, port, profile } = await launch();
   try {
+    let last = [];
     for (let i = 0; i < runs; i++) {
-      const ms = await once(port);
+      const { ms, shifts } = await once(port);
       console.log(`run ${ms.toFixed(1)}`);
+      last = shifts;
     }
+    for (const s of last) console.log(`shift ${s.value.toFixed(4)} ${s.at.toFixed(0)} ${s.sources.join(' ') || '?'}`);
     console.log('ok');
   } finally {
     const exited = new Promise((r) => browser.once('exit', r));

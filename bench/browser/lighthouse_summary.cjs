@@ -8,6 +8,7 @@
 //   opportunity <audit id> <title> — <display value>
 //   diagnostic <audit id> <title> — <display value>
 //   lcp-element <HTML snippet>
+//   errored <audit id> <title> — <error message>
 //   warning <text>
 //
 // `fail` lists every audit that weighs in its category's score and did not reach a full
@@ -56,6 +57,9 @@ for (const audit of Object.values(lhr.audits)) {
   if (audit.details?.type === 'opportunity' && audit.score !== null && audit.score < 1) {
     console.log(`opportunity ${audit.id} ${oneLine(audit.title)} — ${oneLine(audit.displayValue)}`);
   }
+}
+for (const audit of Object.values(lhr.audits)) {
+  if (audit.scoreDisplayMode === 'error') console.log(`errored ${audit.id} ${oneLine(audit.title)} — ${oneLine(audit.errorMessage).slice(0, 160)}`);
 }
 for (const id of ['bootup-time', 'mainthread-work-breakdown', 'total-byte-weight', 'long-tasks']) {
   const audit = lhr.audits[id];

@@ -31,6 +31,7 @@ pub struct Summary {
     pub unscored: Vec<String>,
     pub opportunities: Vec<String>,
     pub diagnostics: Vec<String>,
+    pub errored: Vec<String>,
     pub lcp_element: Option<String>,
     pub warnings: Vec<String>,
 }
@@ -50,6 +51,8 @@ impl Summary {
 
 pub struct Interactive {
     pub runs_ms: Vec<f64>,
+    /// The last run's layout shifts: `<score> <time ms> <elements>`.
+    pub shifts: Vec<String>,
 }
 
 impl Interactive {
@@ -105,8 +108,9 @@ fn ensure_tools(root: &Path) -> Result<Tools, String> {
 pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<Browser, String> {
     let tools = ensure_tools(root)?;
     let version = |program: &Path| {
+        // The first line: Debian's chromium wrapper script may print shell noise after it.
         cmd::output(Command::new(program).arg("--version"))
-            .map(|v| v.trim().to_owned())
+            .and_then(|v| v.lines().next().map(|l| l.trim().to_owned()))
             .unwrap_or_else(|| "unknown".into())
     };
     let server = backend::start_backend(root, bins, work, "backend-browser", &[])?;
@@ -209,6 +213,7 @@ fn parse_summary(text: &str) -> Summary {
             "unscored" => s.unscored.push(rest.to_owned()),
             "opportunity" => s.opportunities.push(rest.to_owned()),
             "diagnostic" => s.diagnostics.push(rest.to_owned()),
+            "errored" => s.errored.push(rest.to_owned()),
             "lcp-element" => s.lcp_element = Some(rest.to_owned()),
             "warning" => s.warnings.push(rest.to_owned()),
             _ => {}
@@ -244,7 +249,12 @@ fn interactive(root: &Path, tools: &Tools, url: &str, cookie: &str) -> Result<In
     if runs_ms.len() != INTERACTIVE_RUNS {
         return Err(format!("expected {INTERACTIVE_RUNS} runs, read {stdout}"));
     }
-    Ok(Interactive { runs_ms })
+    let shifts = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("shift "))
+        .map(str::to_owned)
+        .collect();
+    Ok(Interactive { runs_ms, shifts })
 }
 
 #[cfg(test)]
@@ -267,10 +277,12 @@ mod tests {
     fn median_of_even_and_odd_counts() {
         let odd = Interactive {
             runs_ms: vec![3.0, 1.0, 2.0],
+            shifts: Vec::new(),
         };
         assert_eq!((odd.median(), odd.min(), odd.max()), (2.0, 1.0, 3.0));
         let even = Interactive {
             runs_ms: vec![4.0, 1.0, 2.0, 3.0],
+            shifts: Vec::new(),
         };
         assert_eq!(even.median(), 2.5);
     }

@@ -527,11 +527,11 @@ fn fuzzing(out: &mut String, result: &Result<Fuzz, String>) {
         "`cd fuzz && cargo +nightly fuzz run {} -- -max_total_time={} -print_final_stats=1` \
          (cargo-fuzz, libFuzzer; {}): arbitrary bytes as the JSON body of `POST /api/meetings`, \
          then the contract's validation and GoTo escaping (see `fuzz/README.md`), starting from \
-         the stored corpus. Time is wall time including nothing but fuzzing (the build comes \
-         before it).\n",
+         the stored corpus: {} s of fuzzing, the build before it not counted.\n",
         fuzz::TARGET,
         fuzz::SECONDS,
-        f.toolchain
+        f.toolchain,
+        fuzz::SECONDS
     );
     let _ = writeln!(out, "| | |\n|---|---:|");
     let _ = writeln!(out, "| executions | {} |", f.executions);
@@ -542,7 +542,7 @@ fn fuzzing(out: &mut String, result: &Result<Fuzz, String>) {
     );
     let _ = writeln!(
         out,
-        "| new corpus units found in this run | {} |",
+        "| inputs added to the corpus in this run (libFuzzer's `new_units_added`; later reductions replace some) | {} |",
         f.new_units
     );
     let _ = writeln!(out, "| corpus units at the end | {} |", f.corpus_units);

@@ -95,8 +95,8 @@ pub fn section(out: &mut String, browser: &Result<Browser, String>) {
     };
     let _ = writeln!(
         out,
-        "{}, driven from Node {} on the same machine. The app is served by the release backend \
-         built above (embedded sandbox) and signed in as a sandbox organizer through the real \
+        "{}, driven from Node {} on the same machine. The app is served by the backend built \
+         below (server profile, embedded sandbox) and signed in as a sandbox organizer through the real \
          sign-in over HTTP; the browser gets that session cookie as an extra request header. \
          The details page is a meeting created through `POST /api/meetings` just before.\n",
         b.chromium, b.node
@@ -141,6 +141,11 @@ pub fn section(out: &mut String, browser: &Result<Browser, String>) {
             &s.unscored,
         );
         list(out, "Lighthouse's warnings", &s.warnings);
+        list(
+            out,
+            "Audits Lighthouse could not compute (its trace engine fails on this Chromium's traces)",
+            &s.errored,
+        );
     }
     interactive(out, &b.interactive);
 }
@@ -189,6 +194,24 @@ fn interactive(out: &mut String, result: &Result<Interactive, String>) {
         }
         Err(e) => {
             let _ = writeln!(out, "Not measured: {e}\n");
+        }
+    }
+    if let Ok(i) = result {
+        if i.shifts.is_empty() {
+            let _ = writeln!(
+                out,
+                "No layout shift in the last run (PerformanceObserver).\n"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Layout shifts of the last run (PerformanceObserver `layout-shift`, as CLS counts \
+                 them; score, time in ms, elements that moved):\n"
+            );
+            for shift in &i.shifts {
+                let _ = writeln!(out, "- `{shift}`");
+            }
+            let _ = writeln!(out);
         }
     }
 }
