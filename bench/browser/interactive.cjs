@@ -18,8 +18,8 @@
 // Layout shifts (PerformanceObserver `layout-shift`, as CLS counts them) are recorded too,
 // with the elements that moved, since Lighthouse 12.2.3 cannot attribute them with this
 // Chromium (its layout-shifts audit errors).
-// Prints one line per run, `run <milliseconds>`, then for the last run one line per layout
-// shift, `shift <score> <time ms> <elements>`, then `ok`.
+// Prints per run `run <milliseconds>`, then one line per layout shift of that run,
+// `shift <run> <score> <time ms> <elements>`; `ok` at the end.
 
 'use strict';
 
@@ -122,13 +122,11 @@ async function once(port) {
 (async () => {
   const { browser, port, profile } = await launch();
   try {
-    let last = [];
     for (let i = 0; i < runs; i++) {
       const { ms, shifts } = await once(port);
       console.log(`run ${ms.toFixed(1)}`);
-      last = shifts;
+      for (const s of shifts) console.log(`shift ${i + 1} ${s.value.toFixed(4)} ${s.at.toFixed(0)} ${s.sources.join(' ') || '?'}`);
     }
-    for (const s of last) console.log(`shift ${s.value.toFixed(4)} ${s.at.toFixed(0)} ${s.sources.join(' ') || '?'}`);
     console.log('ok');
   } finally {
     const exited = new Promise((r) => browser.once('exit', r));

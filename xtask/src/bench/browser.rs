@@ -51,7 +51,7 @@ impl Summary {
 
 pub struct Interactive {
     pub runs_ms: Vec<f64>,
-    /// The last run's layout shifts: `<score> <time ms> <elements>`.
+    /// Every run's layout shifts: `<run> <score> <time ms> <elements>`.
     pub shifts: Vec<String>,
 }
 

@@ -200,13 +200,23 @@ fn interactive(out: &mut String, result: &Result<Interactive, String>) {
         if i.shifts.is_empty() {
             let _ = writeln!(
                 out,
-                "No layout shift in the last run (PerformanceObserver).\n"
+                "No layout shift in any of the {} runs (PerformanceObserver, read 1 s after the \
+                 form was interactive).\n",
+                i.runs_ms.len()
             );
         } else {
+            let runs: std::collections::BTreeSet<&str> = i
+                .shifts
+                .iter()
+                .filter_map(|s| s.split_whitespace().next())
+                .collect();
             let _ = writeln!(
                 out,
-                "Layout shifts of the last run (PerformanceObserver `layout-shift`, as CLS counts \
-                 them; score, time in ms, elements that moved):\n"
+                "Layout shifts (PerformanceObserver `layout-shift`, as CLS counts them, read 1 s \
+                 after the form was interactive), in {} of the {} runs; run, score, time in ms, \
+                 elements that moved:\n",
+                runs.len(),
+                i.runs_ms.len()
             );
             for shift in &i.shifts {
                 let _ = writeln!(out, "- `{shift}`");
