@@ -450,8 +450,7 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                  (an SQLite read and an AES-GCM open) and the co-organizers' names. Against GoTo \
                  itself, reached over the internet, the same overhead would be a small share of \
                  each call (not measured here). Both p50s are a millisecond or two, on a machine shared with other \
-                 builds, so the ratio moves by a few tenths between runs (1.22× to 1.89× in this \
-                 branch's runs).\n",
+                 builds, so the ratio moves by tenths between runs.\n",
                 bp - sp
             );
         }
