@@ -113,7 +113,10 @@ async fn api_not_found() -> AppError {
 pub async fn build_state(config: Config) -> Result<AppState, String> {
     let sealer = open_sealer(&config)?;
     let limits = store::SessionLimits::from_std(config.session_idle, config.session_max);
-    let windows = throttle::Throttle::goto_windows(config.goto_requests_per_minute);
+    let windows = throttle::Throttle::goto_windows_at(
+        config.goto_requests_per_minute,
+        config.goto_requests_per_second,
+    );
     let (store, throttle) = match &config.store {
         StoreSetting::Sqlite => (
             Store::Sqlite(

@@ -18,7 +18,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // `cargo run` (which `cargo xtask` is) sets CARGO_MANIFEST_DIR for the process; prefer it
+    // to the compile-time value: with a target directory shared between checkouts, the binary
+    // may have been built from another checkout and would otherwise build and measure that one.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest
         .parent()
         .expect("xtask lives in the workspace")
@@ -57,7 +62,16 @@ fn run(root: &std::path::Path) -> Result<(), String> {
     println!("xtask: starting the backend (Ctrl-C to stop)");
     cmd::run(
         cmd::cargo(root)
-            .args(["run", "--locked", "-p", "meetings-server"])
+            // The server profile (root Cargo.toml): release at opt-level 3, what the bench
+            // measures, instead of the unoptimised dev profile.
+            .args([
+                "run",
+                "--locked",
+                "--profile",
+                "server",
+                "-p",
+                "meetings-server",
+            ])
             .env("MEETINGS_DIST", root.join("dist"))
             .env(
                 "MEETINGS_DATA_DIR",

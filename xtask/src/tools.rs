@@ -146,6 +146,32 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
+/// Installs npm's `name@version` into `.tools/<name>` unless that exact version is there; the
+/// install directory (its `node_modules/` holds the package).
+pub fn ensure_npm_package(root: &Path, name: &str, version: &str) -> Result<PathBuf, String> {
+    let dir = root.join(".tools").join(name);
+    let manifest = dir.join("node_modules").join(name).join("package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{version}\"")) {
+        return Ok(dir);
+    }
+    ensure_debian_packages(&[("npm", "npm"), ("node", "nodejs")])?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    cmd::run(
+        Command::new("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(&dir)
+            .args([
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                &format!("{name}@{version}"),
+            ]),
+    )?;
+    Ok(dir)
+}
+
 /// What the tests run besides cargo: Debian's Chromium and its driver for the browser
 /// tests, and Redis for the multi-replica tests.
 pub fn ensure_test_services() -> Result<(), String> {

@@ -67,6 +67,11 @@ impl Throttle {
     }
 
     pub fn goto_windows(per_minute: usize) -> Vec<Window> {
+        Throttle::goto_windows_at(per_minute, 10)
+    }
+
+    /// The same windows with GoTo's per-second limit set (10 for GoTo itself).
+    pub fn goto_windows_at(per_minute: usize, per_second: usize) -> Vec<Window> {
         vec![
             Window {
                 limit: per_minute,
@@ -75,7 +80,7 @@ impl Throttle {
             // GoTo counts 10 a second on its side; calls reach it a little unevenly, so our
             // second is a little longer than GoTo's.
             Window {
-                limit: 10,
+                limit: per_second,
                 length: Duration::from_millis(1200),
             },
         ]

@@ -11,7 +11,7 @@ use crate::cmd;
 
 /// An active organizer of the sandbox's seed.
 pub const ORGANIZER: &str = "maria.fernandez-castaneda@solaris-logistica.example";
-const SESSION_COOKIE: &str = "__Host-meetings-session";
+pub const SESSION_COOKIE: &str = "__Host-meetings-session";
 const LOGIN_COOKIE: &str = "__Host-meetings-login";
 
 pub struct Binaries {
@@ -20,12 +20,16 @@ pub struct Binaries {
     pub bare_axum: PathBuf,
 }
 
-/// Release builds: the backend and sandbox with the workspace's release profile (tuned for
-/// wasm size: opt-level z, lto, panic abort — what ships today), the baseline with the same.
+/// The Cargo profile of the backend binaries (root Cargo.toml): release at opt-level 3.
+pub const SERVER_PROFILE: &str = "server";
+
+/// The backend and sandbox with the server profile (as `cargo xtask run` builds them), and the
+/// baseline with the same settings.
 pub fn build(root: &Path) -> Result<Binaries, String> {
     cmd::run(cmd::cargo(root).args([
         "build",
-        "--release",
+        "--profile",
+        SERVER_PROFILE,
         "--locked",
         "-p",
         "meetings-server",
@@ -38,9 +42,10 @@ pub fn build(root: &Path) -> Result<Binaries, String> {
             .args(["build", "--release", "--locked"])
             .env("CARGO_TARGET_DIR", &axum_target),
     )?;
+    let out = root.join("target").join(SERVER_PROFILE);
     Ok(Binaries {
-        server: root.join("target/release/meetings-server"),
-        sandbox: root.join("target/release/goto-sandbox"),
+        server: out.join("meetings-server"),
+        sandbox: out.join("goto-sandbox"),
         bare_axum: axum_target.join("release/bare-axum"),
     })
 }

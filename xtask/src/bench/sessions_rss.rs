@@ -1,5 +1,6 @@
-//! Peak RSS of the backend holding many live sessions: sign in N times over HTTP (8 at a
-//! time), then read VmHWM from /proc/<pid>/status.
+//! Peak RSS of the backend holding many live sessions: sign in N times over HTTP through the
+//! real flow (login → sandbox authorize → callback → token exchange), each new session then
+//! making an authenticated request, then read VmHWM from /proc/<pid>/status.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,13 +9,18 @@ use std::time::{Duration, Instant};
 use super::backend::{self, Binaries};
 use super::http;
 
-/// The target count.
+/// The target count, and the default (`BENCH_SESSIONS` changes it).
 pub const GOAL_SESSIONS: usize = 10_000;
-/// Signed in by default: every sign-in's token exchange passes the backend's hard-coded GoTo
-/// window (10 calls per 1.2 s), so 10 000 take at least 20 minutes; `BENCH_SESSIONS` changes it.
-pub const DEFAULT_SESSIONS: usize = 1_000;
+pub const DEFAULT_SESSIONS: usize = GOAL_SESSIONS;
 pub const PARALLEL: usize = 8;
-pub const PER_MINUTE_OVERRIDE: &str = "100000";
+/// Every sign-in's token exchange passes the backend's GoTo budget, 100 a minute and 10 a
+/// second for the whole deployment, which would make 10 000 sign-ins take 20 minutes or more.
+/// GoTo here is the embedded sandbox, which has no such limit on the token endpoint, so the
+/// bench raises both through the backend's own settings; the flow itself is unchanged.
+pub const PER_MINUTE_OVERRIDE: &str = "10000000";
+pub const PER_SECOND_OVERRIDE: &str = "1000000";
+/// No sign-in loop runs past this.
+pub const TIME_LIMIT_SECONDS: u64 = 360;
 
 pub struct SessionsRss {
     pub target: usize,
@@ -25,6 +31,8 @@ pub struct SessionsRss {
     pub hwm_kb: u64,
     pub rss_kb: u64,
     pub last_session_ok: bool,
+    /// Sessions whose first `GET /api/session` named the person signed in.
+    pub verified: usize,
 }
 
 pub fn target_count() -> usize {
@@ -38,13 +46,15 @@ pub fn target_count() -> usize {
 
 pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<SessionsRss, String> {
     let target = target_count();
-    // The per-minute budget would otherwise allow 100 sign-ins a minute.
     let server = backend::start_backend(
         root,
         bins,
         work,
         "backend-sessions",
-        &[("MEETINGS_GOTO_REQUESTS_PER_MINUTE", PER_MINUTE_OVERRIDE)],
+        &[
+            ("MEETINGS_GOTO_REQUESTS_PER_MINUTE", PER_MINUTE_OVERRIDE),
+            ("MEETINGS_GOTO_REQUESTS_PER_SECOND", PER_SECOND_OVERRIDE),
+        ],
     )?;
     // Let the start-up organizer sync finish before the idle reading.
     std::thread::sleep(Duration::from_secs(2));
@@ -53,9 +63,9 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<SessionsRss,
     let next = AtomicUsize::new(0);
     let created = AtomicUsize::new(0);
     let failures = AtomicUsize::new(0);
+    let verified = AtomicUsize::new(0);
     let last = std::sync::Mutex::new(None::<String>);
-    // At 8.3 sign-ins a second, plus room; no loop runs past it.
-    let deadline = Instant::now() + Duration::from_secs(60 + target as u64 / 6);
+    let deadline = Instant::now() + Duration::from_secs(TIME_LIMIT_SECONDS);
     let started = Instant::now();
     println!("xtask: signing in {target} sessions, {PARALLEL} at a time");
     std::thread::scope(|scope| {
@@ -69,7 +79,10 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<SessionsRss,
                 match backend::sign_in(port, backend::ORGANIZER) {
                     Ok(session) => {
                         let n = created.fetch_add(1, Ordering::SeqCst) + 1;
-                        if n.is_multiple_of(250) {
+                        if signed_in(port, &session) {
+                            verified.fetch_add(1, Ordering::SeqCst);
+                        }
+                        if n.is_multiple_of(1000) {
                             println!("  {n} sessions");
                         }
                         *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
@@ -84,15 +97,11 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<SessionsRss,
         }
     });
     let seconds = started.elapsed().as_secs_f64();
-    let last_session_ok = match last.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some(session) => {
-            let cookie = backend::session_header(&session);
-            let value = cookie.strip_prefix("Cookie: ").unwrap_or(&cookie);
-            http::get(port, "/api/session", &[("Cookie", value)])
-                .is_ok_and(|r| r.status == 200 && r.text().contains("\"user\":{"))
-        }
-        None => false,
-    };
+    // Still signed in once all the others exist (nothing evicted it).
+    let last_session_ok = last
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some_and(|session| signed_in(port, &session));
     Ok(SessionsRss {
         target,
         created: created.into_inner(),
@@ -102,5 +111,13 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<SessionsRss,
         hwm_kb: server.status_kb("VmHWM")?,
         rss_kb: server.status_kb("VmRSS")?,
         last_session_ok,
+        verified: verified.into_inner(),
     })
+}
+
+/// `GET /api/session` with this session answers with the person: the session is live.
+fn signed_in(port: u16, session: &str) -> bool {
+    let cookie = format!("{}={session}", backend::SESSION_COOKIE);
+    http::get(port, "/api/session", &[("Cookie", &cookie)])
+        .is_ok_and(|r| r.status == 200 && r.text().contains("\"user\":{"))
 }

@@ -1,0 +1,227 @@
+//! BENCHMARKS.md's browser section: Lighthouse on the create and details pages against the
+//! goals, with the audits that explain each miss, and the time to an interactive create form.
+
+use std::fmt::Write;
+
+use super::browser::{self, Browser, Interactive, Summary};
+
+pub const PERFORMANCE_GOAL: u32 = 100;
+pub const LCP_GOAL_MS: f64 = 1000.0;
+pub const TBT_GOAL_MS: f64 = 50.0;
+pub const CLS_GOAL: f64 = 0.0;
+pub const A11Y_GOAL: u32 = 100;
+pub const BP_GOAL: u32 = 100;
+
+/// One goal of one page: (what, goal, measured, result).
+pub fn checks(s: &Summary) -> Vec<(String, String, String, String)> {
+    let mut rows = Vec::new();
+    for (id, name, goal) in [
+        ("performance", "performance score", PERFORMANCE_GOAL),
+        ("accessibility", "accessibility score", A11Y_GOAL),
+        ("best-practices", "best-practices score", BP_GOAL),
+    ] {
+        let (measured, result) = match s.score(id) {
+            Some(v) if v >= goal => (v.to_string(), "met".to_owned()),
+            Some(v) => (v.to_string(), format!("**missed** by {}", goal - v)),
+            None => ("none".into(), "not scored (see the warnings)".into()),
+        };
+        rows.push((name.to_owned(), goal.to_string(), measured, result));
+    }
+    for (id, name, goal, unit_ms) in [
+        ("largest-contentful-paint", "LCP", LCP_GOAL_MS, true),
+        ("total-blocking-time", "TBT", TBT_GOAL_MS, true),
+        ("cumulative-layout-shift", "CLS", CLS_GOAL, false),
+    ] {
+        let shown = |v: f64| {
+            if unit_ms {
+                format!("{v:.0} ms")
+            } else {
+                format!("{v:.4}")
+            }
+        };
+        let (measured, result) = match s.metric(id) {
+            Some(v) if v <= goal => (shown(v), "met".to_owned()),
+            Some(v) => (shown(v), format!("**missed** by {}", shown(v - goal))),
+            None => ("none".into(), "not measured".into()),
+        };
+        let goal_text = if unit_ms {
+            format!("≤ {goal:.0} ms")
+        } else {
+            format!("{goal}")
+        };
+        rows.push((name.to_owned(), goal_text, measured, result));
+    }
+    if let Some(fcp) = s.metric("first-contentful-paint") {
+        rows.push((
+            "FCP".into(),
+            "(no goal)".into(),
+            format!("{fcp:.0} ms"),
+            String::new(),
+        ));
+    }
+    rows
+}
+
+/// The goals table's line for one page: every goal met, or which were missed.
+pub fn goal_line(s: &Summary) -> (String, String) {
+    let rows = checks(s);
+    let measured = rows
+        .iter()
+        .filter(|r| r.0 != "FCP")
+        .map(|r| format!("{} {}", r.0.trim_end_matches(" score"), r.2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let missed: Vec<String> = rows
+        .iter()
+        .filter(|r| r.3.starts_with("**missed**"))
+        .map(|r| r.0.trim_end_matches(" score").to_owned())
+        .collect();
+    let result = if missed.is_empty() {
+        "met".to_owned()
+    } else {
+        format!("**missed**: {}", missed.join(", "))
+    };
+    (measured, result)
+}
+
+pub fn section(out: &mut String, browser: &Result<Browser, String>) {
+    let _ = writeln!(out, "## 2. The front end in Chromium\n");
+    let b = match browser {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(out, "Not measured: {e}\n");
+            return;
+        }
+    };
+    let _ = writeln!(
+        out,
+        "{}, driven from Node {} on the same machine. The app is served by the backend built \
+         below (server profile, embedded sandbox) and signed in as a sandbox organizer through the real \
+         sign-in over HTTP; the browser gets that session cookie as an extra request header. \
+         The details page is a meeting created through `POST /api/meetings` just before.\n",
+        b.chromium, b.node
+    );
+    let _ = writeln!(
+        out,
+        "### Lighthouse {}\n\n`lighthouse <url> --only-categories=performance,accessibility,best-practices \
+         --extra-headers=<file with the Cookie> --chrome-flags=\"{} --user-data-dir=<fresh>\"` with \
+         `CHROME_PATH` set to Debian's Chromium: the default mobile profile (Moto G Power \
+         emulation, simulated slow 4G and 4× CPU slowdown), one run per page. Reports: \
+         `target/bench-run/lighthouse-*.json`.\n",
+        browser::LIGHTHOUSE_VERSION,
+        browser::CHROME_FLAGS
+    );
+    for page in &b.pages {
+        let _ = writeln!(out, "#### The {} (`{}`)\n", page.what, page.path);
+        let s = match &page.result {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = writeln!(out, "Not measured: {e}\n");
+                continue;
+            }
+        };
+        let _ = writeln!(out, "| | goal | measured | result |\n|---|---|---:|---|");
+        for (name, goal, measured, result) in checks(s) {
+            let _ = writeln!(out, "| {name} | {goal} | {measured} | {result} |");
+        }
+        let _ = writeln!(out);
+        list(
+            out,
+            "Scored audits below a full score (why a goal is missed)",
+            &s.failing,
+        );
+        if let Some(element) = &s.lcp_element {
+            let _ = writeln!(out, "LCP element: `{element}`\n");
+        }
+        list(out, "Opportunities Lighthouse names", &s.opportunities);
+        list(out, "Diagnostics", &s.diagnostics);
+        list(
+            out,
+            "Failing audits that carry no weight in the score",
+            &s.unscored,
+        );
+        list(out, "Lighthouse's warnings", &s.warnings);
+        list(
+            out,
+            "Audits Lighthouse could not compute (its trace engine fails on this Chromium's traces)",
+            &s.errored,
+        );
+    }
+    interactive(out, &b.interactive);
+}
+
+fn list(out: &mut String, title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{title}:\n");
+    for item in items {
+        let _ = writeln!(out, "- {}", item.replace('|', "\\|"));
+    }
+    let _ = writeln!(out);
+}
+
+fn interactive(out: &mut String, result: &Result<Interactive, String>) {
+    let _ = writeln!(
+        out,
+        "### Navigation → interactive create form, 4× CPU throttling\n\n\
+         `bench/browser/interactive.cjs` (chrome-remote-interface {}): {} fresh navigations to \
+         `/`, each in a new browser context (empty cache and storage), 390×844 phone viewport, \
+         `Emulation.setCPUThrottlingRate` 4 set before navigating, no network throttling \
+         (loopback). **Measured**: from navigation start (`performance.timeOrigin`) to the \
+         first moment the topic input `#subject` is in the document, not disabled, inside \
+         `form#create-meeting` — read by a MutationObserver installed before any page script, \
+         whose callback runs right after the task that mounted the form. Leptos attaches an \
+         element's event handlers while creating it, before inserting it, so the handlers are \
+         attached at that moment; every run then proves it by typing into the topic and \
+         waiting for the app to save the draft (an effect of its input handler), and a run \
+         where that does not happen fails the measurement. The time includes fetching and \
+         compiling the wasm and the app's `GET /api/session`.\n",
+        browser::CRI_VERSION,
+        browser::INTERACTIVE_RUNS
+    );
+    match result {
+        Ok(i) => {
+            let runs: Vec<String> = i.runs_ms.iter().map(|v| format!("{v:.0}")).collect();
+            let _ = writeln!(
+                out,
+                "| median | min | max | runs (ms, in order) |\n|---:|---:|---:|---|\n| **{:.0} ms** | {:.0} ms | {:.0} ms | {} |\n",
+                i.median(),
+                i.min(),
+                i.max(),
+                runs.join(", ")
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "Not measured: {e}\n");
+        }
+    }
+    if let Ok(i) = result {
+        if i.shifts.is_empty() {
+            let _ = writeln!(
+                out,
+                "No layout shift in any of the {} runs (PerformanceObserver, read 1 s after the \
+                 form was interactive).\n",
+                i.runs_ms.len()
+            );
+        } else {
+            let runs: std::collections::BTreeSet<&str> = i
+                .shifts
+                .iter()
+                .filter_map(|s| s.split_whitespace().next())
+                .collect();
+            let _ = writeln!(
+                out,
+                "Layout shifts (PerformanceObserver `layout-shift`, as CLS counts them, read 1 s \
+                 after the form was interactive), in {} of the {} runs; run, score, time in ms, \
+                 elements that moved:\n",
+                runs.len(),
+                i.runs_ms.len()
+            );
+            for shift in &i.shifts {
+                let _ = writeln!(out, "- `{shift}`");
+            }
+            let _ = writeln!(out);
+        }
+    }
+}
