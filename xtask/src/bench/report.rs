@@ -305,8 +305,10 @@ fn front(out: &mut String, frontend: &Result<Frontend, String>) {
         out,
         "What a first visit transfers: `index.html` and the files it links, each brotli -q 11 as \
          the backend serves them precompressed. Built with `trunk build --release --offline` \
-         (release profile: opt-level z, lto, codegen-units 1, panic abort; wasm-opt -Oz from \
-         binaryen {}).\n",
+         (release profile: opt-level z, lto, codegen-units 1; the wasm by {} with the standard \
+         library rebuilt so panics abort at once, and Leptos' `erase_components`, as \
+         `xtask/src/app_build.rs` explains; wasm-opt -Oz from binaryen {}).\n",
+        crate::tools::WASM_TOOLCHAIN,
         crate::tools::BINARYEN_VERSION
     );
     let _ = writeln!(out, "### The app\n");
