@@ -179,14 +179,7 @@ pub fn ensure_test_services() -> Result<(), String> {
         ("chromium", "chromium"),
         ("chromedriver", "chromium-driver"),
         ("redis-server", "redis-server"),
-    ])?;
-    // Chromium's own widgets (the date and time pickers) speak only English without its
-    // translations; with them a Spanish browser shows 30/11/2026 and 24-hour times, as a
-    // person's phone would, in the Spanish tests and their screenshots.
-    if !Path::new("/usr/lib/chromium/locales/es.pak").exists() {
-        apt_install(&["chromium-l10n"])?;
-    }
-    Ok(())
+    ])
 }
 
 /// Installs each package whose program is not on PATH. Needs root (or sudo).
