@@ -123,7 +123,9 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">
                 {text(lang, Key::ProductName)}
             </A>
-            <LanguageSwitch/>
+            // The language switch comes last, at the right edge, so the name and "Sign out"
+            // appearing once the session check answers do not move it (a layout shift
+            // Lighthouse measured when it came first).
             {move || {
                 user()
                     .map(|user| {
@@ -148,6 +150,7 @@ pub fn Header() -> impl IntoView {
                         }
                     })
             }}
+            <LanguageSwitch/>
         </header>
         <Show when=move || sign_out_failed.get()>
             <Notice kind=NoticeKind::Error id="sign-out-error">
