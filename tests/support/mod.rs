@@ -17,12 +17,17 @@ pub const DESKTOP: (u32, u32) = (1280, 800);
 
 /// The release build the browser tests load. `cargo xtask test` builds it and sets this.
 pub fn dist_dir() -> PathBuf {
-    let dist = std::env::var_os("MEETINGS_E2E_DIST")
+    built_dir("MEETINGS_E2E_DIST", "dist", "built app")
+}
+
+/// A build `cargo xtask test` made and named in `variable`, else `default` in the checkout.
+fn built_dir(variable: &str, default: &str, what: &str) -> PathBuf {
+    let dist = std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default));
     assert!(
         dist.join("index.html").exists(),
-        "no built app in {}: run the browser tests through `cargo xtask test`, which builds it",
+        "no {what} in {}: run the browser tests through `cargo xtask test`, which builds it",
         dist.display()
     );
     dist
@@ -540,15 +545,7 @@ pub mod static_files;
 
 /// The debug (designer demo) build: `cargo xtask test` builds it and sets this.
 pub fn demo_dist_dir() -> PathBuf {
-    let dist = std::env::var_os("MEETINGS_E2E_DEMO_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/demo-dist"));
-    assert!(
-        dist.join("index.html").exists(),
-        "no demo build in {}: run the browser tests through `cargo xtask test`, which builds it",
-        dist.display()
-    );
-    dist
+    built_dir("MEETINGS_E2E_DEMO_DIST", "target/demo-dist", "demo build")
 }
 
 /// The backend as `start_backend` starts it, with its configuration adjusted first.

@@ -209,56 +209,63 @@ impl RedisStore {
             .map_err(redis_error)
     }
 
-    // ---- login transactions -----------------------------------------------------------
+    // ---- single-use records: login transactions and session handoffs ---------------------
 
     pub async fn put_login(&self, id: &str, login: &LoginTransaction) -> Result<(), AppError> {
         let id_hash = hash_id(id);
         let sealed = self.seal(login, &login_context(&id_hash));
-        cmd("SET")
-            .arg(key(&["login", &id_hash]))
-            .arg(sealed)
-            .arg("EX")
-            .arg(LOGIN_SECONDS)
-            .query_async::<()>(&mut self.connection())
+        self.put_single_use("login", LOGIN_SECONDS, &id_hash, sealed)
             .await
-            .map_err(redis_error)
     }
 
     pub async fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
         let id_hash = hash_id(id);
-        // GETDEL is atomic: of two callbacks racing with one state, only one gets it.
-        let sealed: Option<Vec<u8>> = cmd("GETDEL")
-            .arg(key(&["login", &id_hash]))
-            .query_async(&mut self.connection())
-            .await
-            .map_err(redis_error)?;
+        let sealed = self.take_single_use("login", &id_hash).await?;
         Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
     }
-
-    // ---- session handoffs (popup to cross-site iframe) ---------------------------------------
 
     pub async fn put_handoff(&self, code: &str, handoff: &SessionHandoff) -> Result<(), AppError> {
         let id_hash = hash_id(code);
         let sealed = self.seal(handoff, &handoff_context(&id_hash));
+        self.put_single_use("handoff", HANDOFF_SECONDS, &id_hash, sealed)
+            .await
+    }
+
+    pub async fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
+        let id_hash = hash_id(code);
+        let sealed = self.take_single_use("handoff", &id_hash).await?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &handoff_context(&id_hash))))
+    }
+
+    /// `<kind>:<id hash>`, expiring by itself after `seconds`.
+    async fn put_single_use(
+        &self,
+        kind: &str,
+        seconds: i64,
+        id_hash: &str,
+        sealed: Vec<u8>,
+    ) -> Result<(), AppError> {
         cmd("SET")
-            .arg(key(&["handoff", &id_hash]))
+            .arg(key(&[kind, id_hash]))
             .arg(sealed)
             .arg("EX")
-            .arg(HANDOFF_SECONDS)
+            .arg(seconds)
             .query_async::<()>(&mut self.connection())
             .await
             .map_err(redis_error)
     }
 
-    pub async fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
-        let id_hash = hash_id(code);
-        // GETDEL: of two frames racing with one code, only one gets the session.
-        let sealed: Option<Vec<u8>> = cmd("GETDEL")
-            .arg(key(&["handoff", &id_hash]))
+    /// GETDEL is atomic: of two takers racing with one id, only one gets the record.
+    async fn take_single_use(
+        &self,
+        kind: &str,
+        id_hash: &str,
+    ) -> Result<Option<Vec<u8>>, AppError> {
+        cmd("GETDEL")
+            .arg(key(&[kind, id_hash]))
             .query_async(&mut self.connection())
             .await
-            .map_err(redis_error)?;
-        Ok(sealed.and_then(|s| self.open_sealed(&s, &handoff_context(&id_hash))))
+            .map_err(redis_error)
     }
 
     // ---- admin connection and organizer cache --------------------------------------------

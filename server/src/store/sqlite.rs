@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -265,72 +265,72 @@ impl SqliteStore {
         Ok(())
     }
 
-    // ---- login transactions -----------------------------------------------------------
+    // ---- single-use records: login transactions and session handoffs ---------------------
 
     pub fn put_login(&self, id: &str, login: &LoginTransaction) -> Result<(), AppError> {
         let id_hash = hash_id(id);
         let sealed = self.seal(login, &login_context(&id_hash));
-        let conn = self.conn();
-        // Abandoned logins are short-lived; sweep them whenever a new one starts.
-        conn.execute(
-            "DELETE FROM logins WHERE created_at < ?1",
-            params![Utc::now().timestamp() - LOGIN_SECONDS],
-        )
-        .map_err(db)?;
-        conn.execute(
-            "INSERT INTO logins (id_hash, created_at, sealed) VALUES (?1, ?2, ?3)",
-            params![id_hash, login.created_at.timestamp(), sealed],
-        )
-        .map_err(db)?;
-        Ok(())
+        self.put_single_use("logins", LOGIN_SECONDS, &id_hash, login.created_at, sealed)
     }
 
     pub fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
         let id_hash = hash_id(id);
-        let sealed: Option<Vec<u8>> = self
-            .conn()
-            .query_row(
-                "DELETE FROM logins WHERE id_hash = ?1 RETURNING sealed",
-                params![id_hash],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db)?;
+        let sealed = self.take_single_use("logins", &id_hash)?;
         Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
     }
-
-    // ---- session handoffs (popup to cross-site iframe) ---------------------------------------
 
     pub fn put_handoff(&self, code: &str, handoff: &SessionHandoff) -> Result<(), AppError> {
         let id_hash = hash_id(code);
         let sealed = self.seal(handoff, &handoff_context(&id_hash));
+        self.put_single_use(
+            "handoffs",
+            HANDOFF_SECONDS,
+            &id_hash,
+            handoff.created_at,
+            sealed,
+        )
+    }
+
+    pub fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
+        let id_hash = hash_id(code);
+        let sealed = self.take_single_use("handoffs", &id_hash)?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &handoff_context(&id_hash))))
+    }
+
+    /// Stores a sealed record in `table` (one of this file's own tables, never input). Records
+    /// are short-lived, so those older than `max_age_seconds` are swept whenever one is added.
+    fn put_single_use(
+        &self,
+        table: &str,
+        max_age_seconds: i64,
+        id_hash: &str,
+        created_at: DateTime<Utc>,
+        sealed: Vec<u8>,
+    ) -> Result<(), AppError> {
         let conn = self.conn();
-        // Unredeemed codes are worthless after a minute; sweep them whenever one is made.
         conn.execute(
-            "DELETE FROM handoffs WHERE created_at < ?1",
-            params![Utc::now().timestamp() - HANDOFF_SECONDS],
+            &format!("DELETE FROM {table} WHERE created_at < ?1"),
+            params![Utc::now().timestamp() - max_age_seconds],
         )
         .map_err(db)?;
         conn.execute(
-            "INSERT INTO handoffs (id_hash, created_at, sealed) VALUES (?1, ?2, ?3)",
-            params![id_hash, handoff.created_at.timestamp(), sealed],
+            &format!("INSERT INTO {table} (id_hash, created_at, sealed) VALUES (?1, ?2, ?3)"),
+            params![id_hash, created_at.timestamp(), sealed],
         )
         .map_err(db)?;
         Ok(())
     }
 
-    pub fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
-        let id_hash = hash_id(code);
-        let sealed: Option<Vec<u8>> = self
-            .conn()
+    /// Removes and returns the sealed record: of two takers, only one gets it.
+    fn take_single_use(&self, table: &str, id_hash: &str) -> Result<Option<Vec<u8>>, AppError> {
+        self.conn()
             .query_row(
-                "DELETE FROM handoffs WHERE id_hash = ?1 RETURNING sealed",
+                &format!("DELETE FROM {table} WHERE id_hash = ?1 RETURNING sealed"),
                 params![id_hash],
                 |r| r.get(0),
             )
             .optional()
-            .map_err(db)?;
-        Ok(sealed.and_then(|s| self.open_sealed(&s, &handoff_context(&id_hash))))
+            .map_err(db)
     }
 
     // ---- admin connection and organizer cache --------------------------------------------
