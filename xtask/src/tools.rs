@@ -49,7 +49,7 @@ fn ensure_wasm_target() -> Result<(), String> {
 
 /// The pinned nightly with the standard library's source and the wasm target, from rustup's
 /// own distribution server like the stable toolchain (about 30 s, once).
-fn ensure_wasm_toolchain() -> Result<(), String> {
+pub fn ensure_wasm_toolchain() -> Result<(), String> {
     let ready = cmd::output(Command::new("rustup").args([
         "component",
         "list",

@@ -1,11 +1,11 @@
 //! The cargo-fuzz target of `POST /api/meetings` parsing (`fuzz/`), run for a bounded time:
-//! executions, their rate, and any crash libFuzzer writes. Needs the nightly toolchain and
+//! executions, their rate, and any crash libFuzzer writes. Needs the pinned nightly (the release wasm's) and
 //! cargo-fuzz; when either cannot be had the report says so and the rest of the bench goes on.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::cmd;
+use crate::{cmd, tools};
 
 pub const TARGET: &str = "create_meeting_request";
 pub const SECONDS: u32 = 60;
@@ -41,8 +41,12 @@ fn crash_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 pub fn measure(root: &Path) -> Result<Fuzz, String> {
-    let nightly = cmd::output(Command::new("rustc").args(["+nightly", "--version"]))
-        .ok_or("the nightly toolchain is not installed (`rustup toolchain install nightly`), which cargo-fuzz needs")?;
+    // The same pinned nightly as the release wasm, which the xtask installs: a fresh machine
+    // has no floating `nightly`, and a pinned one fuzzes the same code on every machine.
+    tools::ensure_wasm_toolchain()?;
+    let toolchain = format!("+{}", tools::WASM_TOOLCHAIN);
+    let nightly = cmd::output(Command::new("rustc").args([&toolchain, "--version"]))
+        .ok_or_else(|| format!("the {} toolchain did not install", tools::WASM_TOOLCHAIN))?;
     let installed =
         cmd::output(Command::new("cargo").args(["fuzz", "--version"])).unwrap_or_default();
     if !installed.contains("cargo-fuzz") {
@@ -63,7 +67,7 @@ pub fn measure(root: &Path) -> Result<Fuzz, String> {
         // Through rustup's proxy with the toolchain named, not the one running xtask.
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("CARGO")
-        .args(["+nightly", "fuzz", "run", TARGET, "--"])
+        .args([&toolchain, "fuzz", "run", TARGET, "--"])
         .arg(format!("-max_total_time={SECONDS}"))
         .arg("-print_final_stats=1")
         .output()

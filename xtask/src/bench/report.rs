@@ -544,10 +544,11 @@ fn fuzzing(out: &mut String, result: &Result<Fuzz, String>) {
     };
     let _ = writeln!(
         out,
-        "`cd fuzz && cargo +nightly fuzz run {} -- -max_total_time={} -print_final_stats=1` \
+        "`cd fuzz && cargo +{} fuzz run {} -- -max_total_time={} -print_final_stats=1` \
          (cargo-fuzz, libFuzzer; {}): arbitrary bytes as the JSON body of `POST /api/meetings`, \
          then the contract's validation and GoTo escaping (see `fuzz/README.md`), starting from \
          the stored corpus: {} s of fuzzing, the build before it not counted.\n",
+        crate::tools::WASM_TOOLCHAIN,
         fuzz::TARGET,
         fuzz::SECONDS,
         f.toolchain,
