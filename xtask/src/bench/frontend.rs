@@ -70,6 +70,8 @@ fn build_floor(root: &Path, tools: &BuildTools) -> Result<PathBuf, String> {
             "bench/bare-leptos locks wasm-bindgen {floor_version}, the app {app_version}: pin the same in bench/bare-leptos/Cargo.toml"
         ));
     }
+    // trunk builds offline; the fixture has its own lock file, so fetch its crates first.
+    cmd::run(cmd::cargo(&fixture).args(["fetch", "--locked"]))?;
     cmd::run(
         Command::new(cmd::cargo_home().join("bin/trunk"))
             .current_dir(&fixture)

@@ -18,7 +18,7 @@ mod sessions_rss;
 mod wrk;
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::tools;
 
@@ -29,34 +29,72 @@ pub struct Results {
     pub load: Result<backend_load::BackendLoad, String>,
     pub sessions: Result<sessions_rss::SessionsRss, String>,
     pub fuzz: Result<fuzz::Fuzz, String>,
+    /// Wall time of each step, in order, so a slow run shows where its minutes went.
+    pub steps: Vec<(&'static str, Duration)>,
+}
+
+/// Runs `step`, recording how long it took under `name`.
+fn timed<T>(
+    steps: &mut Vec<(&'static str, Duration)>,
+    name: &'static str,
+    step: impl FnOnce() -> T,
+) -> T {
+    let started = Instant::now();
+    let out = step();
+    steps.push((name, started.elapsed()));
+    out
 }
 
 pub fn run(root: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let build_tools = tools::ensure_build_tools(root)?;
-    tools::ensure_debian_packages(&[("wrk", "wrk")])?;
+    let mut steps = Vec::new();
+    let build_tools = timed(&mut steps, "installing tools", || -> Result<_, String> {
+        let build_tools = tools::ensure_build_tools(root)?;
+        tools::ensure_debian_packages(&[("wrk", "wrk")])?;
+        Ok(build_tools)
+    })?;
     let work = root.join("target/bench-run");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
 
-    let frontend = frontend::measure(root, &build_tools);
+    // The backend compiles while the app and the floor do: each build ends in a long
+    // single-threaded stretch (fat LTO, wasm-opt), so side by side they use both cores.
+    let (frontend, backend_bins) = timed(
+        &mut steps,
+        "building the app, the floor and the backend",
+        || {
+            std::thread::scope(|scope| {
+                let backend = scope.spawn(|| backend::build(root));
+                let frontend = frontend::measure(root, &build_tools);
+                (frontend, backend.join().expect("the backend build thread"))
+            })
+        },
+    );
     if let Err(e) = &frontend {
         println!("xtask: front-end not measured: {e}");
     }
-    let (browser, load, sessions) = match backend::build(root) {
+    let (browser, load, sessions) = match backend_bins {
         Ok(bins) => {
             // The browser part needs the app just built into dist/.
-            let browser = match &frontend {
-                Ok(_) => browser::measure(root, &bins, &work),
-                Err(_) => Err("the app did not build (see the first section)".to_owned()),
-            };
+            let browser = timed(
+                &mut steps,
+                "Lighthouse and time to interactive",
+                || match &frontend {
+                    Ok(_) => browser::measure(root, &bins, &work),
+                    Err(_) => Err("the app did not build (see the first section)".to_owned()),
+                },
+            );
             if let Err(e) = &browser {
                 println!("xtask: browser part not measured: {e}");
             }
-            let load = backend_load::measure(root, &bins, &work);
+            let load = timed(&mut steps, "backend load", || {
+                backend_load::measure(root, &bins, &work)
+            });
             if let Err(e) = &load {
                 println!("xtask: backend load not measured: {e}");
             }
-            let sessions = sessions_rss::measure(root, &bins, &work);
+            let sessions = timed(&mut steps, "10 000 sessions", || {
+                sessions_rss::measure(root, &bins, &work)
+            });
             if let Err(e) = &sessions {
                 println!("xtask: sessions RSS not measured: {e}");
             }
@@ -68,7 +106,9 @@ pub fn run(root: &Path) -> Result<(), String> {
             Err(format!("backend build failed: {e}")),
         ),
     };
-    let fuzz = fuzz::measure(root);
+    let fuzz = timed(&mut steps, "fuzzing, with its build", || {
+        fuzz::measure(root)
+    });
     if let Err(e) = &fuzz {
         println!("xtask: fuzzing not run: {e}");
     }
@@ -78,6 +118,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         load,
         sessions,
         fuzz,
+        steps,
     };
     let text = report::render(&results, started.elapsed());
     let path = root.join("BENCHMARKS.md");

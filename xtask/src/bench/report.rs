@@ -78,10 +78,16 @@ pub fn render(results: &Results, took: Duration) -> String {
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| date | {} |", rfc3339(now));
     let _ = writeln!(out, "| command | `cargo xtask bench` |");
+    let steps: Vec<String> = results
+        .steps
+        .iter()
+        .map(|(name, d)| format!("{name} {:.0} s", d.as_secs_f64()))
+        .collect();
     let _ = writeln!(
         out,
-        "| run time | {:.1} min, builds included (tools were already installed if this is short) |",
-        took.as_secs_f64() / 60.0
+        "| run time | {:.1} min, builds included (tools were already installed if this is short): {} |",
+        took.as_secs_f64() / 60.0,
+        steps.join(", ")
     );
     let _ = writeln!(out, "| CPU | {} |", m.cpu);
     let _ = writeln!(out, "| cores (nproc) | {} |", m.cores);
