@@ -372,3 +372,37 @@ async fn an_on_demand_sync_runs_at_most_once_a_minute() {
         "the start-up sync was moments ago, so the cache stands"
     );
 }
+
+/// The organizer list is sent brotli-compressed to a browser that accepts it, and decodes to
+/// the same JSON; the session answer, which carries the CSRF token, never is.
+#[tokio::test]
+async fn only_the_organizer_list_is_compressed() {
+    let server = start_with(|_| {}).await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let plain = client.get("/api/organizers?q=").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+
+    let compressed = client
+        .request(reqwest::Method::GET, "/api/organizers?q=", |b| {
+            b.header("accept-encoding", "br")
+        })
+        .await;
+    assert_eq!(compressed.status(), 200);
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    let body = compressed.bytes().await.unwrap();
+    assert!(body.len() < plain.len(), "{} ≥ {}", body.len(), plain.len());
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut decoded).unwrap();
+    assert_eq!(decoded, plain);
+
+    let session = client
+        .request(reqwest::Method::GET, "/api/session", |b| {
+            b.header("accept-encoding", "br")
+        })
+        .await;
+    assert_eq!(session.status(), 200);
+    assert!(session.headers().get("content-encoding").is_none());
+}
+
