@@ -67,19 +67,22 @@ pub fn fetch_sources(root: &Path) -> Result<(), String> {
     )
 }
 
-/// `cargo install` of a build tool, compiled for a quick install rather than peak speed:
-/// trunk asks for fat LTO and one codegen unit, which would make its few seconds of work a
-/// little faster but costs minutes to compile. Measured here, trunk and wasm-bindgen-cli side
-/// by side on two cores: 468 s with LTO off, 421 s with opt-level 1 too (one after the other
-/// with their own profiles: 499 s).
-fn cargo_install(args: &[&str]) -> Result<(), String> {
+/// `cargo install` of a build tool, compiled for a quick install rather than peak speed, at
+/// `opt_level`. trunk asks for fat LTO and one codegen unit, which would make its few seconds
+/// of work a little faster but costs minutes to compile. Measured here, trunk and
+/// wasm-bindgen-cli installed side by side on two cores: 421 s at opt-level 1, 201 s at 0,
+/// 269 s with trunk at 0 and wasm-bindgen at 1 (one after the other with their own profiles:
+/// 499 s). wasm-bindgen stays at 1: at 0 it takes 2 s longer on every debug build, which a
+/// designer's `trunk serve` would feel on each save; trunk's own work (hashing, copying,
+/// spawning) is under a second slower at 0.
+pub fn cargo_install(args: &[&str], opt_level: &str) -> Result<(), String> {
     cmd::run(
         Command::new("cargo")
             .arg("install")
             .args(args)
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1"),
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level),
     )
 }
 
@@ -140,7 +143,7 @@ fn ensure_trunk() -> Result<(), String> {
     println!("xtask: installing trunk {TRUNK_VERSION} (a few minutes, once)");
     // --locked: trunk 0.21.14 with today's newest dependencies does not compile
     // (lightningcss alpha versus cssparser), measured here.
-    cargo_install(&[&format!("trunk@{TRUNK_VERSION}"), "--locked"])
+    cargo_install(&[&format!("trunk@{TRUNK_VERSION}"), "--locked"], "0")
 }
 
 /// The exact `wasm-bindgen` version in Cargo.lock: the CLI must match it to the digit.
@@ -169,7 +172,7 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<(), String> {
     }
     println!("xtask: installing wasm-bindgen-cli {version} (a few minutes, once)");
     // Not --locked: its lockfile names a webpki-roots version the registry no longer serves.
-    cargo_install(&[&format!("wasm-bindgen-cli@{version}"), "--force"])
+    cargo_install(&[&format!("wasm-bindgen-cli@{version}"), "--force"], "1")
 }
 
 fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {

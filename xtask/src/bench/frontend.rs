@@ -60,8 +60,10 @@ fn sizes(dist: &Path) -> Result<Vec<FileSize>, String> {
 /// Builds bench/bare-leptos with trunk exactly as the app is built; returns its dist.
 fn build_floor(root: &Path, tools: &BuildTools) -> Result<PathBuf, String> {
     let fixture = root.join("bench/bare-leptos");
-    let target = root.join("target/bench-bare");
-    let dist = target.join("dist");
+    // The app's own target directory: the floor's standard library, rebuilt by build-std with
+    // the very same flags, is then compiled once for both.
+    let target = root.join("target");
+    let dist = target.join("bench-bare/dist");
     // The fixture's wasm-bindgen must be the one the installed CLI matches (the app's).
     let app_version = crate::tools::locked_wasm_bindgen_version(root)?;
     let floor_version = crate::tools::locked_wasm_bindgen_version(&fixture)?;

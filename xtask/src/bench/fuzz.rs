@@ -51,11 +51,10 @@ pub fn measure(root: &Path) -> Result<Fuzz, String> {
         cmd::output(Command::new("cargo").args(["fuzz", "--version"])).unwrap_or_default();
     if !installed.contains("cargo-fuzz") {
         println!("xtask: installing cargo-fuzz {CARGO_FUZZ_VERSION}");
-        cmd::run(Command::new("cargo").args([
-            "install",
-            &format!("cargo-fuzz@{CARGO_FUZZ_VERSION}"),
-            "--locked",
-        ]))
+        tools::cargo_install(
+            &[&format!("cargo-fuzz@{CARGO_FUZZ_VERSION}"), "--locked"],
+            "0",
+        )
         .map_err(|e| format!("cargo-fuzz could not be installed: {e}"))?;
     }
     let dir = root.join("fuzz");

@@ -56,22 +56,14 @@ pub fn run(root: &Path) -> Result<(), String> {
     let work = root.join("target/bench-run");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
 
-    // The backend compiles while the app and the floor do: each build ends in a long
-    // single-threaded stretch (fat LTO, wasm-opt), so side by side they use both cores.
-    let (frontend, backend_bins) = timed(
-        &mut steps,
-        "building the app, the floor and the backend",
-        || {
-            std::thread::scope(|scope| {
-                let backend = scope.spawn(|| backend::build(root));
-                let frontend = frontend::measure(root, &build_tools);
-                (frontend, backend.join().expect("the backend build thread"))
-            })
-        },
-    );
+    let frontend = timed(&mut steps, "building the app and the floor", || {
+        frontend::measure(root, &build_tools)
+    });
     if let Err(e) = &frontend {
         println!("xtask: front-end not measured: {e}");
     }
+    // One build after the other: side by side on two cores (tried) was no quicker.
+    let backend_bins = timed(&mut steps, "building the backend", || backend::build(root));
     let (browser, load, sessions) = match backend_bins {
         Ok(bins) => {
             // The browser part needs the app just built into dist/.
