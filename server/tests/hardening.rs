@@ -405,4 +405,3 @@ async fn only_the_organizer_list_is_compressed() {
     assert_eq!(session.status(), 200);
     assert!(session.headers().get("content-encoding").is_none());
 }
-
