@@ -156,11 +156,24 @@ pub fn section(out: &mut String, browser: &Result<Browser, String>) {
 fn why_lcp_and_tbt(out: &mut String) {
     let _ = writeln!(
         out,
-        "#### Why LCP and TBT miss their goals, and what would close them
-
-         - **LCP.** The static shell in `index.html` (header and a loading line) paints at FCP,          but the largest element is the page the app renders later: after the wasm (section 1)          has crossed the simulated slow 4G link, compiled, started, and the app has asked          `GET /api/session` (and, on the details page, `GET /api/meetings/{{id}}`). The issue's          bare Leptos app of 107 KB had LCP 1.35 s the same way, so a wasm-rendered page does not          reach 1.0 s on this profile by size alone. Closing it: a shell that paints the page's          own largest element (its heading and form frame, in the right language and place)          before the wasm arrives, the 1.8 KB stylesheet inlined so first paint waits for no          second request, and a smaller first-load wasm (code splitting per page, which trunk          0.21 cannot build).
-         - **TBT.** The long tasks Lighthouse lists are the app's start-up under 4× CPU          slowdown: instantiating the wasm and mounting the router and header, then, when the          session answers, building the page's whole view in one task. Closing it: less code          and view to build at start (the same code splitting), or the form mounted in smaller          steps that yield to the browser between them.
-"
+        "#### Why LCP and TBT miss their goals, and what would close them\n\n\
+         - **LCP.** The static shell in `index.html` (header and a loading line) paints at FCP, \
+         but the largest element is the page the app renders later (on the create page the \
+         password field's two-line hint, 12,274 px² against the shell's product name, 3,192 px², \
+         read once with a `largest-contentful-paint` PerformanceObserver at 390×844), after the \
+         wasm (section 1) has crossed the simulated slow 4G link, compiled, started, and the app \
+         has asked `GET /api/session` (and, on the details page, `GET /api/meetings/{{id}}`). The \
+         issue's bare Leptos app of 107 KB had LCP 1.35 s the same way, so a wasm-rendered page \
+         does not reach 1.0 s on this profile by size alone. Closing it: a shell that paints the \
+         page's own largest element (its heading and form frame, in the right language and \
+         place) before the wasm arrives, the 1.8 KB stylesheet inlined so first paint waits for \
+         no second request, and a smaller first-load wasm (code splitting per page, which trunk \
+         0.21 cannot build).\n\
+         - **TBT.** The long tasks Lighthouse lists are the app's start-up under 4× CPU \
+         slowdown: instantiating the wasm and mounting the router and header, then, when the \
+         session answers, building the page's whole view in one task. Closing it: less code and \
+         view to build at start (the same code splitting), or the form mounted in smaller steps \
+         that yield to the browser between them.\n"
     );
 }
 
@@ -237,5 +250,22 @@ fn interactive(out: &mut String, result: &Result<Interactive, String>) {
             }
             let _ = writeln!(out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::why_lcp_and_tbt;
+
+    /// The explanation is one Markdown paragraph per bullet: no line broken inside a sentence
+    /// and no run of spaces left by the string's line continuations.
+    #[test]
+    fn the_lcp_and_tbt_explanation_is_clean_markdown() {
+        let mut out = String::new();
+        why_lcp_and_tbt(&mut out);
+        assert!(!out.contains("  "), "{out}");
+        let bullets: Vec<&str> = out.lines().filter(|l| l.starts_with("- **")).collect();
+        assert_eq!(bullets.len(), 2, "{out}");
+        assert!(out.contains("`GET /api/meetings/{id}`"), "{out}");
     }
 }
