@@ -50,8 +50,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(routes::health::openapi))
         .route("/api/logout", post(routes::user_auth::logout))
         // The one API answer big enough to gain from compression (a page of names and
-        // e-mails, ~2.4 KB). Only this one: its body holds no secret beside text the caller
-        // controls, which is what a compression side channel (BREACH) would need.
+        // e-mails, ~2.4 KB). Only this one: it echoes nothing from the request and carries no
+        // token, so a compression side channel (BREACH) has nothing to guess against.
         .route(
             "/api/organizers",
             get(routes::organizers::search).layer(CompressionLayer::new()),

@@ -47,15 +47,17 @@ pub fn ensure_build_tools(root: &Path) -> Result<BuildTools, String> {
 /// own dependencies that the release wasm's `build-std` compiles. trunk runs cargo with
 /// `--offline`, so on a machine whose cargo cache lacks any of them the build would fail.
 /// Quick when everything is already there.
-pub fn fetch_sources(root: &Path) -> Result<(), String> {
+fn fetch_sources(root: &Path) -> Result<(), String> {
     cmd::run(cmd::cargo(root).args(["fetch", "--locked"]))?;
-    let sysroot = cmd::output(Command::new("rustc").args([
-        &format!("+{WASM_TOOLCHAIN}"),
-        "--print",
-        "sysroot",
-    ]))
-    .ok_or_else(|| format!("rustc +{WASM_TOOLCHAIN} --print sysroot failed"))?;
-    let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    // stdout only: `cmd::output` would append whatever rustup says on stderr to the path.
+    let sysroot = Command::new("rustc")
+        .args([&format!("+{WASM_TOOLCHAIN}"), "--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .ok_or_else(|| format!("rustc +{WASM_TOOLCHAIN} --print sysroot failed"))?;
+    let library = Path::new(&sysroot).join("lib/rustlib/src/rust/library/Cargo.toml");
     cmd::run(
         Command::new("cargo")
             .env_remove("CARGO")

@@ -586,7 +586,8 @@ fn fuzzing(out: &mut String, result: &Result<Fuzz, String>) {
     for c in &f.crashes {
         let _ = writeln!(
             out,
-            "- finding: `{c}` (reproduce: `cargo +nightly fuzz run {} {c}` from `fuzz/`)",
+            "- finding: `{c}` (reproduce: `cargo +{} fuzz run {} {c}` from `fuzz/`)",
+            crate::tools::WASM_TOOLCHAIN,
             fuzz::TARGET
         );
     }
