@@ -25,6 +25,7 @@ pub(crate) fn router() -> Router<Sandbox> {
         .route("/faults/latency", post(set_latency))
         .route("/faults/fail", post(fail_next))
         .route("/faults/hang", post(hang_next))
+        .route("/faults/late-answer", post(late_answer_next))
         .route("/faults/force-429", post(force_429))
         .route("/faults/drop", post(drop_next))
         .route("/tokens/expire", post(expire_access_tokens))
@@ -43,6 +44,7 @@ async fn index() -> Json<Value> {
             "POST /_admin/faults/latency {\"ms\", \"target\"?}",
             "POST /_admin/faults/fail {\"count\", \"status\", \"target\"?}",
             "POST /_admin/faults/hang {\"ms\", \"target\"?}",
+            "POST /_admin/faults/late-answer {\"ms\", \"target\"?}",
             "POST /_admin/faults/force-429 {\"count\", \"target\"?}",
             "POST /_admin/faults/drop {\"count\", \"target\"?}",
             "POST /_admin/tokens/expire",
@@ -126,6 +128,16 @@ async fn hang_next(
     sandbox
         .faults()
         .hang_next_on(body.target, Duration::from_millis(body.ms));
+    Json(sandbox.faults().settings())
+}
+
+async fn late_answer_next(
+    State(sandbox): State<Sandbox>,
+    Json(body): Json<Millis>,
+) -> Json<FaultSettings> {
+    sandbox
+        .faults()
+        .late_answer_next_on(body.target, Duration::from_millis(body.ms));
     Json(sandbox.faults().settings())
 }
 

@@ -1,5 +1,5 @@
 //! Fault switches tests flip at run time: added latency, failures, a hang, forced 429s and a
-//! connection dropped mid-response. Each switch applies to the G2M REST API, the token
+//! connection dropped mid-response, or an answer held back after the call was handled. Each switch applies to the G2M REST API, the token
 //! endpoint, or both (`FaultTarget`); the default is the REST API.
 //!
 //! One call consumes at most one counted outcome, in this order: fail, forced 429, drop. The
@@ -63,6 +63,9 @@ pub struct FaultSettings {
     /// The next call waits this long before it is answered.
     pub hang_next_ms: Option<u64>,
     pub hang_target: FaultTarget,
+    /// The next call is handled at once (its effects happen), then its answer waits this long.
+    pub late_answer_next_ms: Option<u64>,
+    pub late_answer_target: FaultTarget,
     pub force_429_next: u32,
     pub force_429_target: FaultTarget,
     /// How many more calls get their headers and half a body, then a broken connection.
@@ -85,6 +88,7 @@ enum Outcome {
 struct Plan {
     latency: Option<Duration>,
     hang: Option<Duration>,
+    late_answer: Option<Duration>,
     outcome: Option<Outcome>,
 }
 
@@ -135,6 +139,19 @@ impl Faults {
         });
     }
 
+    /// The next REST call is handled at once, then its answer waits `duration`: a caller that
+    /// gives up meanwhile has missed an answer whose effects already happened.
+    pub fn late_answer_next(&self, duration: Duration) {
+        self.late_answer_next_on(FaultTarget::Api, duration);
+    }
+
+    pub fn late_answer_next_on(&self, target: FaultTarget, duration: Duration) {
+        self.with(|s| {
+            s.late_answer_next_ms = Some(millis(duration));
+            s.late_answer_target = target;
+        });
+    }
+
     /// The next `count` REST calls answer 429, whatever the real rate.
     pub fn force_429(&self, count: u32) {
         self.force_429_on(FaultTarget::Api, count);
@@ -177,6 +194,13 @@ impl Faults {
                 }
                 _ => None,
             };
+            let late_answer = match s.late_answer_next_ms {
+                Some(ms) if s.late_answer_target.covers(call) => {
+                    s.late_answer_next_ms = None;
+                    Some(Duration::from_millis(ms))
+                }
+                _ => None,
+            };
             let outcome = if s.fail_next > 0 && s.fail_target.covers(call) {
                 s.fail_next -= 1;
                 Some(Outcome::Fail(
@@ -195,6 +219,7 @@ impl Faults {
             Plan {
                 latency,
                 hang,
+                late_answer,
                 outcome,
             }
         })
@@ -241,7 +266,7 @@ async fn apply(sandbox: &Sandbox, call: CallKind, req: Request, next: Next) -> R
         note(format!("hang {}ms", hang.as_millis()));
         tokio::time::sleep(hang).await;
     }
-    match plan.outcome {
+    let response = match plan.outcome {
         Some(Outcome::Fail(status)) => {
             note(format!("fail {}", status.as_u16()));
             SandboxError::Injected(status).into_response()
@@ -255,7 +280,12 @@ async fn apply(sandbox: &Sandbox, call: CallKind, req: Request, next: Next) -> R
             cut_short(next.run(req).await).await
         }
         None => next.run(req).await,
+    };
+    if let Some(late) = plan.late_answer {
+        note(format!("late answer {}ms", late.as_millis()));
+        tokio::time::sleep(late).await;
     }
+    response
 }
 
 /// Keeps the status, the headers (including the full Content-Length) and the first half of the

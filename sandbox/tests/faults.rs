@@ -119,6 +119,30 @@ async fn hang_next_outlasts_the_clients_timeout_once() {
 }
 
 #[tokio::test]
+async fn a_late_answer_comes_after_the_refresh_already_happened() {
+    let h = start_unthrottled().await;
+    let login = h.login(MARIA).await;
+    let refresh = login["refresh_token"].as_str().unwrap();
+    let response = admin_post(
+        &h,
+        "/faults/late-answer",
+        json!({"ms": 400, "target": "token"}),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let started = Instant::now();
+    assert_eq!(h.refresh(refresh).await.status(), 200);
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    // The refresh was handled before the answer was held back: the token is spent.
+    assert_eq!(h.refresh(refresh).await.status(), 400);
+    // Only the next call was late.
+    let token = h.access_token(MARIA).await;
+    let started = Instant::now();
+    assert_eq!(upcoming(&h, &token).await.status(), 200);
+    assert!(started.elapsed() < Duration::from_millis(300));
+}
+
+#[tokio::test]
 async fn force_429_refuses_the_next_calls_without_rate_limit_headers() {
     let h = start_unthrottled().await;
     let token = h.access_token(MARIA).await;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::{start, start_with, Client};
+use goto_sandbox::FaultTarget;
 use serde_json::{json, Value};
 
 fn body(subject: &str, minutes_ahead: i64) -> Value {
@@ -43,6 +44,42 @@ async fn twenty_requests_racing_an_expired_token_make_exactly_one_refresh() {
         assert_eq!(task.await.unwrap(), 200);
     }
     assert_eq!(server.sandbox().token_calls().refresh_token - before, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_abandoned_mid_refresh_still_stores_the_new_tokens() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    client.sign_in(&server.organizer(0).email, "/").await;
+    let created: Value = client
+        .post_json("/api/meetings", &body("Abandoned", 0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/meetings/{}", created["id"].as_str().unwrap());
+    let before = server.sandbox().token_calls().refresh_token;
+
+    // GoTo spends the refresh token at once but answers late; the browser gives up first
+    // (dropping the request closes its connection, and the server drops the handler).
+    server.sandbox().expire_access_tokens();
+    server
+        .sandbox()
+        .faults()
+        .late_answer_next_on(FaultTarget::Token, Duration::from_millis(600));
+    let abandoned = tokio::time::timeout(Duration::from_millis(200), client.get(&path)).await;
+    assert!(abandoned.is_err(), "the request was abandoned mid-refresh");
+
+    // Once GoTo's late answer is in, the session holds the new pair: the next request works
+    // without another refresh (the old refresh token would have been refused).
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(client.get(&path).await.status(), 200);
+    assert_eq!(server.sandbox().token_calls().refresh_token - before, 1);
+    assert_eq!(
+        server.running.state.keeper.refresh_locks_held(),
+        0,
+        "no refresh lock is kept once nobody refreshes"
+    );
 }
 
 #[tokio::test]

@@ -3,4 +3,5 @@
 
 pub mod oauth;
 pub mod rest;
+pub mod session_locks;
 pub mod tokens;

@@ -5,25 +5,33 @@
 //! "One at a time" has two layers: an in-process mutex per session, so one replica's
 //! requests queue without touching Redis, and the store's refresh lock, which with Redis makes
 //! the other replicas wait too (with SQLite there is only one process, and it is a no-op).
+//!
+//! A refresh runs as a task of its own: once GoTo has been sent the single-use refresh token,
+//! the new pair must be stored even if the request that asked for it is cancelled (the browser
+//! navigated away or closed the tab); otherwise the session would keep a spent token and the
+//! person's next request would end it.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::Utc;
+use tracing::Instrument;
 
 use super::oauth::{OAuthClient, TokenError};
 use super::rest::UpstreamError;
+use super::session_locks::SessionLocks;
 use crate::error::AppError;
 use crate::store::{GoToTokens, SessionRecord, Store};
 
 /// Refresh a little before the stated expiry so a token does not lapse in flight.
 const EXPIRY_MARGIN_SECONDS: i64 = 30;
 
+/// Cheap to clone: each refresh task takes its own copy.
+#[derive(Clone)]
 pub struct TokenKeeper {
     store: Arc<Store>,
     oauth: OAuthClient,
-    refresh_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    refresh_locks: SessionLocks,
 }
 
 impl TokenKeeper {
@@ -31,8 +39,13 @@ impl TokenKeeper {
         TokenKeeper {
             store,
             oauth,
-            refresh_locks: Mutex::new(HashMap::new()),
+            refresh_locks: SessionLocks::default(),
         }
+    }
+
+    /// How many sessions hold an in-process refresh lock now (for tests: none once idle).
+    pub fn refresh_locks_held(&self) -> usize {
+        self.refresh_locks.len()
     }
 
     pub async fn session(&self, session_id: &str) -> Result<Option<SessionRecord>, AppError> {
@@ -81,20 +94,47 @@ impl TokenKeeper {
         }
     }
 
-    /// Refreshes unless another request already did while this one waited for the lock.
+    /// Refreshes unless another request already did while this one waited for the lock, in a
+    /// task that finishes even if this request is dropped (see the module's note).
     async fn refresh(
         &self,
         session_id: &str,
         used_access_token: &str,
     ) -> Result<GoToTokens, AppError> {
-        let lock = {
-            let mut locks = self.refresh_locks.lock().unwrap_or_else(|p| p.into_inner());
-            locks
-                .entry(crate::store::hash_id(session_id))
-                .or_default()
-                .clone()
+        let keeper = self.clone();
+        let (session_id, used_access_token) = (session_id.to_owned(), used_access_token.to_owned());
+        let task = async move {
+            keeper
+                .refresh_in_turn(&session_id, &used_access_token)
+                .await
         };
-        let _guard = lock.lock().await;
+        tokio::spawn(task.instrument(tracing::Span::current()))
+            .await
+            .map_err(AppError::internal)?
+    }
+
+    /// Waits for this session's turn (in this process, then across replicas) and refreshes.
+    async fn refresh_in_turn(
+        &self,
+        session_id: &str,
+        used_access_token: &str,
+    ) -> Result<GoToTokens, AppError> {
+        let key = crate::store::hash_id(session_id);
+        let lock = self.refresh_locks.acquire(&key);
+        let outcome = {
+            let _guard = lock.lock().await;
+            self.refresh_holding_locks(session_id, used_access_token)
+                .await
+        };
+        self.refresh_locks.release(&key, lock);
+        outcome
+    }
+
+    async fn refresh_holding_locks(
+        &self,
+        session_id: &str,
+        used_access_token: &str,
+    ) -> Result<GoToTokens, AppError> {
         let replicas_lock = self.store.refresh_lock(session_id).await?;
         let outcome = self
             .refresh_holding_lock(session_id, used_access_token)
