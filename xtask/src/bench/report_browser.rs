@@ -167,13 +167,14 @@ fn why_lcp_and_tbt(out: &mut String) {
          does not reach 1.0 s on this profile by size alone. Closing it: a shell that paints the \
          page's own largest element (its heading and form frame, in the right language and \
          place) before the wasm arrives, the 1.8 KB stylesheet inlined so first paint waits for \
-         no second request, and a smaller first-load wasm (code splitting per page, which trunk \
-         0.21 cannot build).\n\
+         no second request, and a smaller first-load wasm. Code splitting per page would help \
+         little: a build without the created and details pages was only 11 KB smaller, as most \
+         of the wasm is the create page's own views and the framework under them.\n\
          - **TBT.** The long tasks Lighthouse lists are the app's start-up under 4× CPU \
          slowdown: instantiating the wasm and mounting the router and header, then, when the \
          session answers, building the page's whole view in one task. Closing it: less code and \
-         view to build at start (the same code splitting), or the form mounted in smaller steps \
-         that yield to the browser between them.\n"
+         view to build at start, or the form mounted in smaller steps that yield to the browser \
+         between them.\n"
     );
 }
 
