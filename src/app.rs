@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use meeting::{Meeting, User};
 
 use crate::api::{self, ApiFailure};
@@ -10,6 +9,7 @@ use crate::components::notice::{Notice, NoticeKind};
 use crate::draft::Draft;
 use crate::language::LanguageSwitch;
 use crate::pages::signed_out::SignedOutPage;
+use crate::router::Link;
 use crate::text::{text, use_lang, Key};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -120,9 +120,9 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="bar">
-            <A href="/" attr:class="brand">
+            <Link href="/" class="brand">
                 {text(lang, Key::ProductName)}
-            </A>
+            </Link>
             // The language switch comes last, at the right edge, so the name and "Sign out"
             // appearing once the session check answers do not move it (a layout shift
             // Lighthouse measured when it came first).

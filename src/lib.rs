@@ -11,11 +11,10 @@ pub mod demo;
 pub mod draft;
 pub mod language;
 pub mod pages;
+pub mod router;
 pub mod text;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::app::{Header, JustCreated, SessionState, SignedIn};
 use crate::language::Language;
@@ -23,6 +22,7 @@ use crate::pages::create_meeting::CreateMeetingPage;
 use crate::pages::meeting_created::MeetingCreatedPage;
 use crate::pages::meeting_details::MeetingDetailsPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::router::{Location, Page};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -31,20 +31,19 @@ pub fn App() -> impl IntoView {
     let language = Language::provide();
     SessionState::provide();
     JustCreated::provide();
-    // A change of language rebuilds the frame and the page in the new one. The session and the
-    // meeting just made live above, and the draft in storage, so nothing is asked for again.
-    view! {
-        <Router>
-            {move || {
-                language.get();
-                view! { <Frame/> }
-            }}
-        </Router>
+    Location::provide();
+    // A change of language rebuilds the frame and the page in the new one. The session, the
+    // address and the meeting just made live above, and the draft in storage, so nothing is
+    // asked for again.
+    move || {
+        language.get();
+        view! { <Frame/> }
     }
 }
 
 #[component]
 fn Frame() -> impl IntoView {
+    let page = crate::router::use_location().page();
     view! {
             <Header/>
             {
@@ -52,20 +51,18 @@ fn Frame() -> impl IntoView {
                 view! { <demo::DemoBanner/> }
             }
             <main class="page">
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route
-                        path=path!("/")
-                        view=|| view! { <SignedIn><CreateMeetingPage/></SignedIn> }
-                    />
-                    <Route
-                        path=path!("/meetings/:id/created")
-                        view=|| view! { <SignedIn><MeetingCreatedPage/></SignedIn> }
-                    />
-                    <Route
-                        path=path!("/meetings/:id")
-                        view=|| view! { <SignedIn><MeetingDetailsPage/></SignedIn> }
-                    />
-                </Routes>
+                {move || match page.get() {
+                    Page::Create => view! { <SignedIn><CreateMeetingPage/></SignedIn> }.into_any(),
+                    Page::Created(id) => {
+                        view! { <SignedIn><MeetingCreatedPage id=id.clone()/></SignedIn> }
+                            .into_any()
+                    }
+                    Page::Details(id) => {
+                        view! { <SignedIn><MeetingDetailsPage id=id.clone()/></SignedIn> }
+                            .into_any()
+                    }
+                    Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+                }}
             </main>
     }
 }

@@ -90,6 +90,14 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
     let title = browser.wait_for_text("#created-title", subject).await;
     assert!(title.contains(subject));
     browser.screenshot("new-meeting-phone").await;
+    // From here on the pages change without a reload: a mark left on the page survives.
+    browser
+        .client
+        .execute("window.sameDocument = true;", vec![])
+        .await
+        .unwrap();
+    let created_url = browser.client.current_url().await.unwrap();
+    assert!(created_url.path().ends_with("/created"), "{created_url}");
     browser
         .wait_for("#view-details")
         .await
@@ -105,6 +113,34 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
         "grouped id, got {id_text:?}"
     );
     browser.screenshot("meeting-details-phone").await;
+    let details_url = browser.client.current_url().await.unwrap();
+    assert_eq!(
+        details_url.path(),
+        created_url.path().trim_end_matches("/created")
+    );
+
+    // The browser's back and forward buttons move between the pages the same way.
+    browser.client.back().await.unwrap();
+    browser.wait_for_text("#created-title", subject).await;
+    assert_eq!(browser.client.current_url().await.unwrap(), created_url);
+    browser.client.forward().await.unwrap();
+    browser.wait_for_text("#meeting-subject", subject).await;
+    assert_eq!(browser.client.current_url().await.unwrap(), details_url);
+    // "Schedule another" leads to an empty form: the draft went with the meeting it made.
+    browser.click("#schedule-another").await;
+    browser.wait_for("#create").await;
+    assert_eq!(browser.value("#subject").await, "");
+    assert_eq!(browser.client.current_url().await.unwrap().path(), "/");
+    let same_document = browser
+        .client
+        .execute("return window.sameDocument === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same_document,
+        serde_json::json!(true),
+        "no page was reloaded"
+    );
 
     let meetings = backend.sandbox().meetings();
     assert_eq!(meetings.len(), 1, "one meeting reached GoTo");

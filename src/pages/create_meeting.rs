@@ -1,7 +1,7 @@
+use crate::router::use_location;
 use chrono::Duration;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use meeting::local_time::{format_offset, meeting_times};
 use meeting::{validate, CreateMeeting, Field, FieldError, Lang, Organizer};
 use wasm_bindgen::JsCast;
@@ -23,7 +23,7 @@ pub fn CreateMeetingPage() -> impl IntoView {
     set_title(text(lang, Key::CreateTitle));
     let session = expect_context::<SessionState>();
     let JustCreated(just_created) = expect_context::<JustCreated>();
-    let navigate = use_navigate();
+    let location = use_location();
 
     let draft = Draft::load();
     #[cfg(debug_assertions)]
@@ -90,7 +90,7 @@ pub fn CreateMeetingPage() -> impl IntoView {
                 Draft::clear();
                 let path = format!("/meetings/{}/created", meeting.id);
                 just_created.set(Some(meeting));
-                navigate(&path, Default::default());
+                location.navigate(&path);
             }
             Err(ApiFailure::Rejected(rejection)) if !rejection.fields.is_empty() => {
                 errors.set(

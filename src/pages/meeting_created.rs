@@ -1,39 +1,17 @@
 use leptos::prelude::*;
-use leptos::Params;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params;
-use leptos_router::params::Params;
 use meeting::Meeting;
 
 use crate::app::set_title;
 use crate::browser_time;
 use crate::components::copy_button::CopyButton;
 use crate::components::meeting_loader::MeetingLoader;
+use crate::router::Link;
 use crate::text::{self, text, use_lang, Key};
-
-#[derive(Params, Clone, Debug, PartialEq)]
-pub struct MeetingParams {
-    pub id: Option<String>,
-}
-
-/// The id in the address, or an empty string (which no meeting has).
-pub fn use_meeting_id() -> Memo<String> {
-    let params = use_params::<MeetingParams>();
-    Memo::new(move |_| {
-        params
-            .read()
-            .as_ref()
-            .ok()
-            .and_then(|params| params.id.clone())
-            .unwrap_or_default()
-    })
-}
 
 /// "New meeting": it worked, here is the link to share.
 #[component]
-pub fn MeetingCreatedPage() -> impl IntoView {
-    let id = use_meeting_id();
-    move || view! { <MeetingLoader id=id.get() show=|meeting| view! { <Created meeting/> }/> }
+pub fn MeetingCreatedPage(id: String) -> impl IntoView {
+    view! { <MeetingLoader id show=|meeting| view! { <Created meeting/> }/> }
 }
 
 #[component]
@@ -58,12 +36,12 @@ fn Created(meeting: Meeting) -> impl IntoView {
             </p>
             <CopyButton id="copy-join-url" value=meeting.join_url.clone()/>
             <div class="actions">
-                <A href=format!("/meetings/{}", meeting.id) attr:id="view-details" attr:class="button">
+                <Link href=format!("/meetings/{}", meeting.id) id="view-details" class="button">
                     {text(lang, Key::ViewDetails)}
-                </A>
-                <A href="/" attr:id="schedule-another" attr:class="button secondary">
+                </Link>
+                <Link href="/" id="schedule-another" class="button secondary">
                     {text(lang, Key::ScheduleAnother)}
-                </A>
+                </Link>
             </div>
         </section>
     }

@@ -1,18 +1,16 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use meeting::{Meeting, MeetingId};
 
 use crate::app::set_title;
 use crate::browser_time;
 use crate::components::copy_button::CopyButton;
 use crate::components::meeting_loader::MeetingLoader;
-use crate::pages::meeting_created::use_meeting_id;
+use crate::router::Link;
 use crate::text::{self, text, use_lang, Key};
 
 #[component]
-pub fn MeetingDetailsPage() -> impl IntoView {
-    let id = use_meeting_id();
-    move || view! { <MeetingLoader id=id.get() show=|meeting| view! { <Details meeting/> }/> }
+pub fn MeetingDetailsPage(id: String) -> impl IntoView {
+    view! { <MeetingLoader id show=|meeting| view! { <Details meeting/> }/> }
 }
 
 #[component]
@@ -132,9 +130,9 @@ fn Details(meeting: Meeting) -> impl IntoView {
                 <a id="add-to-calendar" class="button secondary" rel="external" download href=ics>
                     {text(lang, Key::AddToCalendar)}
                 </a>
-                <A href="/" attr:id="schedule-another" attr:class="button">
+                <Link href="/" id="schedule-another" class="button">
                     {text(lang, Key::ScheduleAnother)}
-                </A>
+                </Link>
             </div>
         </section>
     }

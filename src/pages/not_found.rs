@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::app::set_title;
+use crate::router::Link;
 use crate::text::{text, use_lang, Key};
 
 /// A clear "not found" with a way on; `message` says what was not found.
@@ -13,9 +13,9 @@ pub fn NotFound(message: &'static str) -> impl IntoView {
         <section id="not-found" class="card">
             <h1>{text(lang, Key::NotFoundTitle)}</h1>
             <p>{message}</p>
-            <A href="/" attr:class="button">
+            <Link href="/" class="button">
                 {text(lang, Key::BackHome)}
-            </A>
+            </Link>
         </section>
     }
 }

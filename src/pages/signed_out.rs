@@ -1,7 +1,7 @@
+use crate::router::use_location;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
 use wasm_bindgen::JsValue;
 
 use crate::api;
@@ -61,16 +61,7 @@ pub fn SignedOutPage(why: SignedOutWhy) -> impl IntoView {
     let lang = use_lang();
     let session = expect_context::<SessionState>();
     let location = use_location();
-    let href = move || {
-        let path = location.pathname.get();
-        let search = location.search.get();
-        let return_to = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
-        api::login_href(&return_to)
-    };
+    let href = move || api::login_href(&location.path_and_query());
     let popup_href = move || format!("{}&popup=1", href());
     let framed = in_frame();
     let popup = RwSignal::new(Popup::Closed);

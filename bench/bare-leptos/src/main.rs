@@ -1,8 +1,7 @@
-//! One route, one component: the least a Leptos 0.8 CSR app with a router ships.
+//! One component mounted: the least a Leptos 0.8 CSR app ships. The app has no router crate
+//! either (see src/router.rs), so this is the floor of its stack.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 #[component]
 fn Home() -> impl IntoView {
@@ -10,13 +9,5 @@ fn Home() -> impl IntoView {
 }
 
 fn main() {
-    leptos::mount::mount_to_body(|| {
-        view! {
-            <Router>
-                <Routes fallback=|| "Not found">
-                    <Route path=path!("/") view=Home/>
-                </Routes>
-            </Router>
-        }
-    })
+    leptos::mount::mount_to_body(|| view! { <Home/> })
 }
