@@ -76,7 +76,10 @@ async fn exchange(request: RequestBuilder, json: Option<String>) -> Result<Respo
         401 => Err(ApiFailure::SignedOut),
         404 => Err(ApiFailure::NotFound),
         status => {
-            let error = response.json::<ApiError>().await.ok();
+            let error = match response.text().await {
+                Ok(text) => crate::json::from_str::<ApiError>(&text),
+                Err(_) => None,
+            };
             Err(match error {
                 Some(error) if status == 422 => ApiFailure::Rejected(error),
                 error => ApiFailure::Failed { status, error },
@@ -90,7 +93,8 @@ async fn fetch_json<T: DeserializeOwned>(
     json: Option<String>,
 ) -> Result<T, ApiFailure> {
     let response = exchange(request, json).await?;
-    response.json().await.map_err(|_| ApiFailure::Unreachable)
+    let text = response.text().await.map_err(|_| ApiFailure::Unreachable)?;
+    crate::json::from_str(&text).ok_or(ApiFailure::Unreachable)
 }
 
 /// State-changing calls carry `X-CSRF: 1`: a header a cross-site form cannot send.
@@ -112,8 +116,7 @@ pub async fn session() -> Result<SessionInfo, ApiFailure> {
 
 /// Redeems the sign-in popup's one-time code for this frame's own session cookie.
 pub async fn redeem_handoff(code: String) -> Result<(), ApiFailure> {
-    let body =
-        serde_json::to_string(&SessionHandoff { code }).map_err(|_| ApiFailure::Unreachable)?;
+    let body = crate::json::to_string(&SessionHandoff { code }).ok_or(ApiFailure::Unreachable)?;
     exchange(
         state_changing(Request::post("/api/session/handoff")),
         Some(body),
@@ -152,7 +155,7 @@ pub async fn create_meeting(
     if crate::demo::scenario().is_some() {
         return crate::demo::create_meeting(meeting).await;
     }
-    let body = serde_json::to_string(&meeting).map_err(|_| ApiFailure::Unreachable)?;
+    let body = crate::json::to_string(&meeting).ok_or(ApiFailure::Unreachable)?;
     let request =
         state_changing(Request::post("/api/meetings")).header("Idempotency-Key", &idempotency_key);
     fetch_json(request, Some(body)).await

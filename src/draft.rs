@@ -69,7 +69,7 @@ impl Draft {
     /// already have started gets the default times again and keeps the rest.
     pub fn load() -> Draft {
         let Some(mut draft) =
-            read(local(), DRAFT_KEY).and_then(|json| serde_json::from_str::<Draft>(&json).ok())
+            read(local(), DRAFT_KEY).and_then(|json| crate::json::from_str::<Draft>(&json))
         else {
             return Draft::fresh();
         };
@@ -96,7 +96,7 @@ impl Draft {
         if crate::demo::broken_draft().is_some() {
             return;
         }
-        if let Ok(json) = serde_json::to_string(self) {
+        if let Some(json) = crate::json::to_string(self) {
             write(local(), DRAFT_KEY, &json);
         }
         if self.password.is_empty() {
@@ -118,7 +118,7 @@ impl Draft {
 /// before without a definite answer, a new one otherwise.
 pub fn idempotency_key_for(meeting: &CreateMeeting) -> String {
     // Stored as `key` + newline + the request's JSON: comparing the JSON needs no parser.
-    let request = serde_json::to_string(meeting).unwrap_or_default();
+    let request = crate::json::to_string(meeting).unwrap_or_default();
     let previous = read(session(), ATTEMPT_KEY).and_then(|attempt| {
         let (key, sent) = attempt.split_once('\n')?;
         (sent == request).then(|| key.to_owned())

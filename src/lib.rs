@@ -9,6 +9,7 @@ pub mod components;
 #[cfg(debug_assertions)]
 pub mod demo;
 pub mod draft;
+pub mod json;
 pub mod language;
 pub mod pages;
 pub mod router;
