@@ -13,6 +13,7 @@ mod cmd;
 mod schemathesis;
 mod test;
 mod tools;
+mod wasm_imports;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -84,5 +84,6 @@ fn build_floor(root: &Path, tools: &BuildTools) -> Result<PathBuf, String> {
             .env("CARGO_TARGET_DIR", &target)
             .env("TRUNK_BUILD_OFFLINE", "true"),
     )?;
+    crate::app_build::shrink_glue(root, &dist)?;
     Ok(dist)
 }
