@@ -23,12 +23,23 @@ where
         return show(meeting).into_any();
     }
     let session = expect_context::<SessionState>();
-    let meeting = LocalResource::new(move || api::meeting(id.clone()));
-    Effect::new(move |_| {
-        if let Some(Err(failure)) = meeting.get() {
-            session.note(&failure);
-        }
-    });
+    // A signal filled by a task rather than a LocalResource: the id never changes here, and
+    // the resource's machinery cost about 2 KB of the first load for this one use. The task
+    // runs under this component's owner, so leaving the page aborts the request (api.rs).
+    let meeting = RwSignal::new(None::<Result<Meeting, ApiFailure>>);
+    let id = StoredValue::new(id);
+    let load = move || {
+        meeting.set(None);
+        let id = id.get_value();
+        leptos::task::spawn_local_scoped(async move {
+            let answer = api::meeting(id).await;
+            if let Err(failure) = &answer {
+                session.note(failure);
+            }
+            meeting.try_set(Some(answer));
+        });
+    };
+    load();
     (move || match meeting.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Ok(meeting)) => show(meeting).into_any(),
@@ -38,7 +49,7 @@ where
         Some(Err(failure)) => view! {
             <Notice kind=NoticeKind::Error id="meeting-error">
                 <p>{text(lang, Key::MeetingLoadFailed)} " " {text::reference(lang, &failure)}</p>
-                <button type="button" on:click=move |_| meeting.refetch()>
+                <button type="button" on:click=move |_| load()>
                     {text(lang, Key::TryAgain)}
                 </button>
             </Notice>
