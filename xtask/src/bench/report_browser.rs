@@ -171,7 +171,7 @@ fn why_lcp_and_tbt(out: &mut String) {
          little: a build without the created and details pages was only 11 KB smaller, as most \
          of the wasm is the create page's own views and the framework under them.\n\
          - **TBT.** The long tasks Lighthouse lists are the app's start-up under 4× CPU \
-         slowdown: instantiating the wasm and mounting the router and header, then, when the \
+         slowdown: instantiating the wasm and mounting the page frame and header, then, when the \
          session answers, building the page's whole view in one task. Closing it: less code and \
          view to build at start, or the form mounted in smaller steps that yield to the browser \
          between them.\n"
