@@ -86,13 +86,56 @@ pub fn shrink_glue(root: &Path, dist: &Path) -> Result<(), String> {
     )?;
     std::fs::rename(&minified, &js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
 
+    // trunk named both files after a hash of what it wrote, and the backend serves them as
+    // immutable: new bytes under an old name would meet a stale copy in someone's cache. So
+    // both are named again after a hash of their final bytes (together: they must match).
+    let (js, wasm) = (read(&js_path)?, read(&wasm_path)?);
+    let old_stem = js_name.trim_end_matches(".js").to_owned();
+    let new_stem = format!(
+        "{}-{}",
+        product_name(&old_stem),
+        content_hash(&[&js, &wasm])
+    );
+    let (new_js, new_wasm) = (format!("{new_stem}.js"), format!("{new_stem}_bg.wasm"));
+    for (from, to) in [(&js_path, &new_js), (&wasm_path, &new_wasm)] {
+        std::fs::rename(from, dist.join(to)).map_err(|e| format!("{}: {e}", from.display()))?;
+    }
+
     let index = dist.join("index.html");
-    let mut html =
+    let html =
         String::from_utf8(read(&index)?).map_err(|_| "index.html is not UTF-8".to_owned())?;
-    for (name, path) in [(&wasm_name, &wasm_path), (&js_name, &js_path)] {
-        html = with_integrity(&html, name, &read(path)?)?;
+    if !html.contains(&old_stem) {
+        return Err(format!("index.html does not name {old_stem}"));
+    }
+    let mut html = html.replace(&old_stem, &new_stem);
+    for (name, data) in [(&new_wasm, &wasm), (&new_js, &js)] {
+        let (updated, count) = with_integrity(&html, name, data)?;
+        // trunk writes an integrity hash for both preloads; one left stale would make the
+        // browser refuse the file and the page stay blank.
+        if count == 0 {
+            return Err(format!("index.html has no integrity attribute for /{name}"));
+        }
+        html = updated;
     }
     write(&index, html.as_bytes())
+}
+
+/// `meetings-app` of trunk's `meetings-app-0123456789abcdef`.
+fn product_name(stem: &str) -> &str {
+    stem.rsplit_once('-').map_or(stem, |(product, _)| product)
+}
+
+/// 16 hex digits of the SHA-256 of the parts, in order, as trunk's own file hashes.
+fn content_hash(parts: &[&[u8]]) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize()[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 fn file_name(path: &Path) -> String {
@@ -103,8 +146,9 @@ fn file_name(path: &Path) -> String {
 }
 
 /// `html` with the `integrity` attribute of every tag whose `href` is `/<file>` set to the
-/// SHA-384 of `data` (trunk writes them; a stale one would make the browser refuse the file).
-fn with_integrity(html: &str, file: &str, data: &[u8]) -> Result<String, String> {
+/// SHA-384 of `data` (trunk writes them; a stale one would make the browser refuse the file),
+/// and how many it set.
+fn with_integrity(html: &str, file: &str, data: &[u8]) -> Result<(String, usize), String> {
     use base64::Engine;
     use sha2::Digest;
     let hash = format!(
@@ -112,6 +156,7 @@ fn with_integrity(html: &str, file: &str, data: &[u8]) -> Result<String, String>
         base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(data))
     );
     let mut out = String::with_capacity(html.len());
+    let mut count = 0;
     let mut rest = html;
     while let Some(tag_start) = rest.find('<') {
         let tag_end = rest[tag_start..]
@@ -134,6 +179,7 @@ fn with_integrity(html: &str, file: &str, data: &[u8]) -> Result<String, String>
                 out.push_str(&tag[..value_start]);
                 out.push_str(&hash);
                 out.push_str(&tag[value_end..]);
+                count += 1;
             }
             None => out.push_str(tag),
         }
@@ -142,7 +188,7 @@ fn with_integrity(html: &str, file: &str, data: &[u8]) -> Result<String, String>
         rest = &rest[1..];
     }
     out.push_str(rest);
-    Ok(out)
+    Ok((out, count))
 }
 
 /// How the release wasm is compiled, for the app and for the bench's bare-Leptos floor alike:
@@ -310,7 +356,19 @@ fn measure(root: &Path) -> Result<u64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{with_integrity, within_budget, BUDGET_BYTES};
+    use super::{content_hash, product_name, with_integrity, within_budget, BUDGET_BYTES};
+
+    #[test]
+    fn shrunk_files_are_named_after_their_final_bytes() {
+        assert_eq!(
+            product_name("meetings-app-0123456789abcdef"),
+            "meetings-app"
+        );
+        assert_eq!(product_name("app"), "app");
+        // SHA-256 of "abc" begins ba7816bf8f01cfea.
+        assert_eq!(content_hash(&[b"a", b"bc"]), "ba7816bf8f01cfea");
+        assert_ne!(content_hash(&[b"abc", b"d"]), content_hash(&[b"abc", b"e"]));
+    }
 
     #[test]
     fn the_budget_is_120_kb_and_one_byte_more_fails() {
@@ -327,7 +385,8 @@ mod tests {
                     <link href=/other.css integrity=sha384-KEEP rel=stylesheet>";
         // SHA-384 of "abc" (FIPS 180-2), in base64, as `openssl dgst -sha384 -binary | base64` gives.
         let abc = "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn";
-        let once = with_integrity(html, "app-1.js", b"abc").unwrap();
+        let (once, count) = with_integrity(html, "app-1.js", b"abc").unwrap();
+        assert_eq!(count, 1);
         assert_eq!(
             once,
             html.replace(
@@ -335,7 +394,8 @@ mod tests {
                 &format!("href=/app-1.js integrity={abc}")
             )
         );
-        let twice = with_integrity(&once, "app-1_bg.wasm", b"abc").unwrap();
+        let (twice, _) = with_integrity(&once, "app-1_bg.wasm", b"abc").unwrap();
+        assert_eq!(with_integrity(html, "app-2.js", b"abc").unwrap().1, 0);
         assert!(twice.contains(&format!(
             "href=\"/app-1_bg.wasm\" integrity=\"{abc}\" rel=preload"
         )));
