@@ -130,12 +130,16 @@ async fn a_late_answer_comes_after_the_refresh_already_happened() {
     )
     .await;
     assert_eq!(response.status(), 200);
+    // The caller gives up long before the answer; the refresh has happened all the same: the
+    // token is already spent while the answer is still held back.
+    let abandoned = tokio::time::timeout(Duration::from_millis(150), h.refresh(refresh)).await;
+    assert!(abandoned.is_err(), "the answer is held back");
     let started = Instant::now();
-    assert_eq!(h.refresh(refresh).await.status(), 200);
-    assert!(started.elapsed() >= Duration::from_millis(400));
-    // The refresh was handled before the answer was held back: the token is spent.
     assert_eq!(h.refresh(refresh).await.status(), 400);
-    // Only the next call was late.
+    assert!(
+        started.elapsed() < Duration::from_millis(300),
+        "only the next call was late"
+    );
     let token = h.access_token(MARIA).await;
     let started = Instant::now();
     assert_eq!(upcoming(&h, &token).await.status(), 200);

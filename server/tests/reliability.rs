@@ -69,6 +69,12 @@ async fn a_request_abandoned_mid_refresh_still_stores_the_new_tokens() {
         .late_answer_next_on(FaultTarget::Token, Duration::from_millis(600));
     let abandoned = tokio::time::timeout(Duration::from_millis(200), client.get(&path)).await;
     assert!(abandoned.is_err(), "the request was abandoned mid-refresh");
+    // The late answer was taken: the refresh reached GoTo before the request was dropped.
+    assert_eq!(
+        server.sandbox().faults().settings().late_answer_next_ms,
+        None,
+        "the refresh had not reached GoTo when the request was abandoned"
+    );
 
     // Once GoTo's late answer is in, the session holds the new pair: the next request works
     // without another refresh (the old refresh token would have been refused).

@@ -13,16 +13,22 @@ pub struct SessionLocks {
 }
 
 impl SessionLocks {
-    /// The lock for `key`, shared with every other request for the same key meanwhile.
-    /// Hand it back with [`SessionLocks::release`] once done with it.
-    pub fn acquire(&self, key: &str) -> SessionLock {
-        self.map().entry(key.to_owned()).or_default().clone()
+    /// The lock for `key`, shared with every other request for the same key meanwhile. It is
+    /// handed back when the returned value is dropped, however the holder ends (an error, a
+    /// panic, a cancelled task).
+    pub fn acquire(&self, key: &str) -> HeldLock<'_> {
+        let lock = self.map().entry(key.to_owned()).or_default().clone();
+        HeldLock {
+            locks: self,
+            key: key.to_owned(),
+            lock: Some(lock),
+        }
     }
 
     /// Drops the map's entry if nobody else holds or waits for this lock. Every other holder
     /// cloned it under the map's mutex, which this holds too, so the count cannot change
     /// while it is read: two references (the map's and this one) means no one else.
-    pub fn release(&self, key: &str, lock: SessionLock) {
+    fn release(&self, key: &str, lock: SessionLock) {
         let mut map = self.map();
         let ours = map.get(key).is_some_and(|held| Arc::ptr_eq(held, &lock));
         if ours && Arc::strong_count(&lock) == 2 {
@@ -45,26 +51,51 @@ impl SessionLocks {
     }
 }
 
+/// A session's lock, shared while held; see [`SessionLocks::acquire`].
+pub struct HeldLock<'a> {
+    locks: &'a SessionLocks,
+    key: String,
+    lock: Option<SessionLock>,
+}
+
+impl HeldLock<'_> {
+    pub fn lock(&self) -> &tokio::sync::Mutex<()> {
+        self.lock.as_ref().expect("present until dropped")
+    }
+}
+
+impl Drop for HeldLock<'_> {
+    fn drop(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            self.locks.release(&self.key, lock);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn same(a: &HeldLock<'_>, b: &HeldLock<'_>) -> bool {
+        std::ptr::eq(a.lock(), b.lock())
+    }
 
     #[tokio::test]
     async fn one_lock_per_key_while_in_use_then_forgotten() {
         let locks = SessionLocks::default();
         let first = locks.acquire("a");
         let second = locks.acquire("a");
-        assert!(Arc::ptr_eq(&first, &second), "the same key shares one lock");
+        assert!(same(&first, &second), "the same key shares one lock");
         let other = locks.acquire("b");
         assert_eq!(locks.len(), 2);
 
-        let guard = first.lock().await;
-        assert!(second.try_lock().is_err(), "the second holder waits");
+        let guard = first.lock().lock().await;
+        assert!(second.lock().try_lock().is_err(), "the second holder waits");
         drop(guard);
-        locks.release("a", first);
+        drop(first);
         assert_eq!(locks.len(), 2, "kept while the second holder still has it");
-        locks.release("a", second);
-        locks.release("b", other);
+        drop(second);
+        drop(other);
         assert!(locks.is_empty(), "forgotten once nobody holds it");
     }
 
@@ -72,12 +103,23 @@ mod tests {
     fn a_released_key_gets_a_fresh_lock() {
         let locks = SessionLocks::default();
         let old = locks.acquire("a");
-        let old_weak = Arc::downgrade(&old);
-        locks.release("a", old);
-        assert!(old_weak.upgrade().is_none(), "the old lock is gone");
+        let old_lock = Arc::downgrade(old.lock.as_ref().unwrap());
+        drop(old);
+        assert!(old_lock.upgrade().is_none(), "the old lock is gone");
         let new = locks.acquire("a");
         assert_eq!(locks.len(), 1);
-        locks.release("a", new);
+        drop(new);
+        assert!(locks.is_empty());
+    }
+
+    #[test]
+    fn a_holder_that_panics_still_hands_its_lock_back() {
+        let locks = SessionLocks::default();
+        let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _held = locks.acquire("a");
+            panic!("the refresh failed badly");
+        }));
+        assert!(crashed.is_err());
         assert!(locks.is_empty());
     }
 }

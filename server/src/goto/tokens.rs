@@ -119,15 +119,12 @@ impl TokenKeeper {
         session_id: &str,
         used_access_token: &str,
     ) -> Result<GoToTokens, AppError> {
-        let key = crate::store::hash_id(session_id);
-        let lock = self.refresh_locks.acquire(&key);
-        let outcome = {
-            let _guard = lock.lock().await;
-            self.refresh_holding_locks(session_id, used_access_token)
-                .await
-        };
-        self.refresh_locks.release(&key, lock);
-        outcome
+        let held = self
+            .refresh_locks
+            .acquire(&crate::store::hash_id(session_id));
+        let _guard = held.lock().lock().await;
+        self.refresh_holding_locks(session_id, used_access_token)
+            .await
     }
 
     async fn refresh_holding_locks(
