@@ -76,25 +76,30 @@ impl Location {
 
     /// Path and query, e.g. for the sign-in to come back to.
     pub fn path_and_query(self) -> String {
-        let path = self.path.get();
-        let search = self.search.get();
-        if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        }
+        join(&self.path.get(), &self.search.get())
     }
 
-    /// Goes to a local address: a new history entry, the page it names, scrolled to the top.
+    fn path_and_query_untracked(self) -> String {
+        join(&self.path.get_untracked(), &self.search.get_untracked())
+    }
+
+    /// Goes to a local address (`/…`): a new history entry unless it is the address already
+    /// shown (so Back is never a step to the same page), the page it names, scrolled to the top.
     pub fn navigate(self, href: &str) {
-        let pushed = window()
-            .history()
-            .and_then(|history| history.push_state_with_url(&JsValue::NULL, "", Some(href)));
-        if pushed.is_err() {
-            // No history API to use (it cannot fail for a same-origin path in practice): let
-            // the browser load the address instead, which shows the same page.
-            let _ = window().location().set_href(href);
+        if !href.starts_with('/') || href.starts_with("//") {
+            // Only the app's own paths; nothing here builds another kind.
             return;
+        }
+        if href != self.path_and_query_untracked() {
+            let pushed = window()
+                .history()
+                .and_then(|history| history.push_state_with_url(&JsValue::NULL, "", Some(href)));
+            if pushed.is_err() {
+                // No history API to use (it cannot fail for a same-origin path in practice):
+                // let the browser load the address instead, which shows the same page.
+                let _ = window().location().set_href(href);
+                return;
+            }
         }
         let (path, search) = href.split_once('?').unwrap_or((href, ""));
         self.path.set(path.to_owned());
@@ -112,12 +117,21 @@ impl Location {
     }
 }
 
+fn join(path: &str, search: &str) -> String {
+    if search.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
 pub fn use_location() -> Location {
     expect_context::<Location>()
 }
 
 /// A link to one of the app's own pages, followed without reloading. A click with a modifier
-/// key or another button keeps its usual meaning (new tab, new window, download).
+/// key or another button keeps its usual meaning (new tab, new window, download). The link to
+/// the page being shown says so to assistive technology (`aria-current="page"`).
 #[component]
 pub fn Link(
     #[prop(into)] href: String,
@@ -127,6 +141,10 @@ pub fn Link(
 ) -> impl IntoView {
     let location = use_location();
     let target = href.clone();
+    let current = {
+        let href = href.clone();
+        move || (location.path.get() == href).then_some("page")
+    };
     let follow = move |event: ev::MouseEvent| {
         let plain = event.button() == 0
             && !(event.meta_key() || event.ctrl_key() || event.shift_key() || event.alt_key());
@@ -136,7 +154,7 @@ pub fn Link(
         }
     };
     view! {
-        <a href=href id=id class=class on:click=follow>
+        <a href=href id=id class=class aria-current=current on:click=follow>
             {children()}
         </a>
     }

@@ -78,6 +78,13 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
         .wait_for_text("ul.chips", &colleague.full_name())
         .await;
     browser.screenshot("create-meeting-phone").await;
+    // From here on the pages change without a reload (the form's redirect too): a mark left
+    // on the page survives to the end.
+    browser
+        .client
+        .execute("window.sameDocument = true;", vec![])
+        .await
+        .unwrap();
     browser
         .client
         .find(Locator::Css("#create"))
@@ -90,12 +97,6 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
     let title = browser.wait_for_text("#created-title", subject).await;
     assert!(title.contains(subject));
     browser.screenshot("new-meeting-phone").await;
-    // From here on the pages change without a reload: a mark left on the page survives.
-    browser
-        .client
-        .execute("window.sameDocument = true;", vec![])
-        .await
-        .unwrap();
     let created_url = browser.client.current_url().await.unwrap();
     assert!(created_url.path().ends_with("/created"), "{created_url}");
     browser
@@ -131,6 +132,28 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
     browser.wait_for("#create").await;
     assert_eq!(browser.value("#subject").await, "");
     assert_eq!(browser.client.current_url().await.unwrap().path(), "/");
+    // The header's link to this very page says so, and following it adds no history entry
+    // (Back would otherwise seem to do nothing).
+    assert_eq!(
+        browser
+            .attribute("a.brand", "aria-current")
+            .await
+            .as_deref(),
+        Some("page")
+    );
+    let history_length = "return history.length;";
+    let before = browser
+        .client
+        .execute(history_length, vec![])
+        .await
+        .unwrap();
+    browser.click("a.brand").await;
+    let after = browser
+        .client
+        .execute(history_length, vec![])
+        .await
+        .unwrap();
+    assert_eq!(before, after);
     let same_document = browser
         .client
         .execute("return window.sameDocument === true;", vec![])

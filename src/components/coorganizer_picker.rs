@@ -49,12 +49,16 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
     Effect::new(move |_| {
         retries.track();
         let asked = query.get();
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
-            let answer = api::organizers(asked.clone()).await;
-            if let Err(failure) = &answer {
-                session.note(failure);
-            }
-            found.try_set(Some(answer.map(|people| (asked, people))));
+        // Untracked: the task runs outside this effect's dependencies (only the query and the
+        // retry count start a search), but under its owner, whose cleanup cancels it.
+        untrack(|| {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                let answer = api::organizers(asked.clone()).await;
+                if let Err(failure) = &answer {
+                    session.note(failure);
+                }
+                found.try_set(Some(answer.map(|people| (asked, people))));
+            })
         });
     });
 

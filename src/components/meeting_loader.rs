@@ -28,16 +28,24 @@ where
     // runs under this component's owner, so leaving the page aborts the request (api.rs).
     let meeting = RwSignal::new(None::<Result<Meeting, ApiFailure>>);
     let id = StoredValue::new(id);
+    // Every load runs under this component's owner, also the one "Try again" starts from a
+    // view that its own first step replaces; and tracks nothing.
+    let owner = Owner::current();
     let load = move || {
         meeting.set(None);
         let id = id.get_value();
-        leptos::task::spawn_local_scoped(async move {
+        let task = async move {
             let answer = api::meeting(id).await;
             if let Err(failure) = &answer {
                 session.note(failure);
             }
             meeting.try_set(Some(answer));
-        });
+        };
+        let start = move || untrack(|| leptos::task::spawn_local_scoped(task));
+        match &owner {
+            Some(owner) => owner.with(start),
+            None => start(),
+        }
     };
     load();
     (move || match meeting.get() {
@@ -46,15 +54,18 @@ where
         Some(Err(ApiFailure::NotFound)) => {
             view! { <NotFound message=text(lang, Key::NotFoundMeeting)/> }.into_any()
         }
-        Some(Err(failure)) => view! {
-            <Notice kind=NoticeKind::Error id="meeting-error">
-                <p>{text(lang, Key::MeetingLoadFailed)} " " {text::reference(lang, &failure)}</p>
-                <button type="button" on:click=move |_| load()>
-                    {text(lang, Key::TryAgain)}
-                </button>
-            </Notice>
+        Some(Err(failure)) => {
+            let load = load.clone();
+            view! {
+                <Notice kind=NoticeKind::Error id="meeting-error">
+                    <p>{text(lang, Key::MeetingLoadFailed)} " " {text::reference(lang, &failure)}</p>
+                    <button type="button" on:click=move |_| load()>
+                        {text(lang, Key::TryAgain)}
+                    </button>
+                </Notice>
+            }
+            .into_any()
         }
-        .into_any(),
     })
     .into_any()
 }
