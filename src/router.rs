@@ -166,29 +166,19 @@ mod tests {
 
     #[test]
     fn paths_name_their_pages() {
-        assert_eq!(Page::from_path("/"), Page::Create);
-        assert_eq!(Page::from_path(""), Page::NotFound);
-        assert_eq!(
-            Page::from_path("/meetings/123456789"),
-            Page::Details("123456789".into())
-        );
-        assert_eq!(
-            Page::from_path("/meetings/123456789/"),
-            Page::Details("123456789".into())
-        );
-        assert_eq!(
-            Page::from_path("/meetings/123456789/created"),
-            Page::Created("123456789".into())
-        );
-        assert_eq!(
-            Page::from_path("/meetings/123456789/created/"),
-            Page::Created("123456789".into())
-        );
-        // The page judges the id itself ("not found" for one no meeting can have).
-        assert_eq!(
-            Page::from_path("/meetings/abc"),
-            Page::Details("abc".into())
-        );
+        let id = || "123456789".to_owned();
+        for (path, page) in [
+            ("/", Page::Create),
+            ("", Page::NotFound),
+            ("/meetings/123456789", Page::Details(id())),
+            ("/meetings/123456789/", Page::Details(id())),
+            ("/meetings/123456789/created", Page::Created(id())),
+            ("/meetings/123456789/created/", Page::Created(id())),
+            // The page judges the id itself ("not found" for one no meeting can have).
+            ("/meetings/abc", Page::Details("abc".into())),
+        ] {
+            assert_eq!(Page::from_path(path), page, "{path}");
+        }
         for unknown in [
             "/meetings",
             "/meetings/",

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::{start, start_with, Client};
+use common::{start, start_with, Client, TestServer};
 use goto_sandbox::FaultTarget;
 use serde_json::{json, Value};
 
@@ -19,24 +19,31 @@ fn body(subject: &str, minutes_ahead: i64) -> Value {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn twenty_requests_racing_an_expired_token_make_exactly_one_refresh() {
-    let server = start().await;
-    let client = std::sync::Arc::new(Client::new(&server.base));
+/// A signed-in client and the API path of a meeting it has just made.
+async fn signed_in_with_a_meeting(server: &TestServer, subject: &str) -> (Client, String) {
+    let client = Client::new(&server.base);
     client.sign_in(&server.organizer(0).email, "/").await;
     let created: Value = client
-        .post_json("/api/meetings", &body("Race", 0))
+        .post_json("/api/meetings", &body(subject, 0))
         .await
         .json()
         .await
         .unwrap();
-    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/meetings/{}", created["id"].as_str().unwrap());
+    (client, path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_requests_racing_an_expired_token_make_exactly_one_refresh() {
+    let server = start().await;
+    let (client, path) = signed_in_with_a_meeting(&server, "Race").await;
+    let client = std::sync::Arc::new(client);
     let before = server.sandbox().token_calls().refresh_token;
 
     server.sandbox().expire_access_tokens();
     let tasks: Vec<_> = (0..20)
         .map(|_| {
-            let (client, path) = (client.clone(), format!("/api/meetings/{id}"));
+            let (client, path) = (client.clone(), path.clone());
             tokio::spawn(async move { client.get(&path).await.status() })
         })
         .collect();
@@ -49,15 +56,7 @@ async fn twenty_requests_racing_an_expired_token_make_exactly_one_refresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_abandoned_mid_refresh_still_stores_the_new_tokens() {
     let server = start().await;
-    let client = Client::new(&server.base);
-    client.sign_in(&server.organizer(0).email, "/").await;
-    let created: Value = client
-        .post_json("/api/meetings", &body("Abandoned", 0))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let path = format!("/api/meetings/{}", created["id"].as_str().unwrap());
+    let (client, path) = signed_in_with_a_meeting(&server, "Abandoned").await;
     let before = server.sandbox().token_calls().refresh_token;
 
     // GoTo spends the refresh token at once but answers late; the browser gives up first
@@ -128,21 +127,9 @@ async fn a_create_whose_answer_is_lost_is_found_again_not_made_twice() {
 #[tokio::test]
 async fn gets_are_retried_through_brief_server_errors() {
     let server = start().await;
-    let client = Client::new(&server.base);
-    client.sign_in(&server.organizer(0).email, "/").await;
-    let created: Value = client
-        .post_json("/api/meetings", &body("Flaky", 0))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (client, path) = signed_in_with_a_meeting(&server, "Flaky").await;
     server.sandbox().fail_next(2, 503);
-    let answer = client
-        .get(&format!(
-            "/api/meetings/{}",
-            created["id"].as_str().unwrap()
-        ))
-        .await;
+    let answer = client.get(&path).await;
     assert_eq!(answer.status(), 200);
 }
 

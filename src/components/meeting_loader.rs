@@ -24,16 +24,14 @@ where
     }
     let session = expect_context::<SessionState>();
     // A signal filled by a task rather than a LocalResource: the id never changes here, and
-    // the resource's machinery cost about 2 KB of the first load for this one use. The task
-    // runs under this component's owner, so leaving the page aborts the request (api.rs).
+    // the resource's machinery cost about 2 KB of the first load for this one use. Every load
+    // runs untracked under this component's owner, so leaving the page aborts the request
+    // (api.rs), also for the load "Try again" starts from a view that the load replaces.
     let meeting = RwSignal::new(None::<Result<Meeting, ApiFailure>>);
-    let id = StoredValue::new(id);
-    // Every load runs under this component's owner, also the one "Try again" starts from a
-    // view that its own first step replaces; and tracks nothing.
     let owner = Owner::current();
     let load = move || {
         meeting.set(None);
-        let id = id.get_value();
+        let id = id.clone();
         let task = async move {
             let answer = api::meeting(id).await;
             if let Err(failure) = &answer {

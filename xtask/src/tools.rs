@@ -12,14 +12,14 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen 132 from npm: Debian's binaryen 108 produces a wasm that crashes at start-up
 /// (`WebAssembly.Table.set(): Argument 1 is invalid`), measured on these machines.
 pub const BINARYEN_VERSION: &str = "132";
+/// terser from npm minifies the release JS glue (trunk's minifier gives up on wasm-bindgen's
+/// `export default`).
+pub const TERSER_VERSION: &str = "5.51.4";
 
 /// The toolchain the release wasm is built with. Nightly, because only nightly can rebuild the
 /// standard library (`-Zbuild-std`) so that a panic aborts at once instead of carrying the
 /// formatting machinery for its message: about 16 KB less brotli, measured. Pinned to a date so
 /// every machine builds the same bytes; the stable toolchain builds everything else.
-/// terser from npm minifies the release JS glue (trunk's minifier gives up on wasm-bindgen's
-/// `export default`).
-pub const TERSER_VERSION: &str = "5.51.4";
 pub const WASM_TOOLCHAIN: &str = "nightly-2026-05-20";
 
 /// Where the build tools live; `path` goes in front of PATH for trunk.

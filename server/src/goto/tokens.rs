@@ -123,15 +123,6 @@ impl TokenKeeper {
             .refresh_locks
             .acquire(&crate::store::hash_id(session_id));
         let _guard = held.lock().lock().await;
-        self.refresh_holding_locks(session_id, used_access_token)
-            .await
-    }
-
-    async fn refresh_holding_locks(
-        &self,
-        session_id: &str,
-        used_access_token: &str,
-    ) -> Result<GoToTokens, AppError> {
         let replicas_lock = self.store.refresh_lock(session_id).await?;
         let outcome = self
             .refresh_holding_lock(session_id, used_access_token)
