@@ -64,9 +64,13 @@ impl SessionState {
         self.0.get()
     }
 
-    /// To be told of every failed call: a 401 means the session is gone.
+    /// To be told of every failed call: a 401 means the session is gone. Only a session known
+    /// to be signed in can have ended; while it is being checked, the check will tell (a page
+    /// that loads alongside the check must not call a first visit an expired session).
     pub fn note(self, failure: &ApiFailure) {
-        if *failure == ApiFailure::SignedOut {
+        if *failure == ApiFailure::SignedOut
+            && matches!(self.0.get_untracked(), Session::SignedIn(_))
+        {
             self.0.set(Session::SignedOut(SignedOutWhy::Expired));
         }
     }
@@ -169,13 +173,23 @@ enum Stage {
 }
 
 /// Shows `children` only to a signed-in person; everyone else gets the connect page, with a
-/// way to come straight back here.
+/// way to come straight back here. `under_heading`: the page has put its own heading above
+/// this gate, so the connect page's title is a sub-heading of it. `alongside_check`: the page
+/// starts while the session is still being checked (it shows its own loading state, and its
+/// request runs alongside the check instead of after it: one round trip less before a
+/// meeting shows); a failed check still replaces it with the connect page.
 #[component]
-pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+pub fn SignedIn(
+    children: ChildrenFn,
+    #[prop(optional)] under_heading: bool,
+    #[prop(optional)] alongside_check: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let session = expect_context::<SessionState>();
-    // A memo, so that the page is not rebuilt unless the person signs in or out.
+    // A memo, so that the page is not rebuilt unless the person signs in or out (nor when a
+    // check the page started alongside answers "signed in").
     let stage = Memo::new(move |_| match session.get() {
+        Session::Checking if alongside_check => Stage::SignedIn,
         Session::Checking => Stage::Checking,
         Session::SignedIn(_) => Stage::SignedIn,
         Session::SignedOut(why) => Stage::SignedOut(why),
@@ -184,7 +198,7 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     move || match stage.get() {
         Stage::Checking => view! { <Loading/> }.into_any(),
         Stage::SignedIn => children().into_any(),
-        Stage::SignedOut(why) => view! { <SignedOutPage why/> }.into_any(),
+        Stage::SignedOut(why) => view! { <SignedOutPage why under_heading/> }.into_any(),
         Stage::Unreachable => view! {
             <Notice kind=NoticeKind::Error id="service-error">
                 <p>{text(lang, Key::ServiceUnreachable)}</p>
@@ -192,7 +206,7 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
                     {text(lang, Key::TryAgain)}
                 </button>
             </Notice>
-            <SignedOutPage why=SignedOutWhy::NotConnected/>
+            <SignedOutPage why=SignedOutWhy::NotConnected under_heading/>
         }
         .into_any(),
     }

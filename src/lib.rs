@@ -19,7 +19,7 @@ use leptos::prelude::*;
 
 use crate::app::{Header, JustCreated, SessionState, SignedIn};
 use crate::language::Language;
-use crate::pages::create_meeting::CreateMeetingPage;
+use crate::pages::create_meeting::{CreateIntro, CreateMeetingPage};
 use crate::pages::meeting_created::MeetingCreatedPage;
 use crate::pages::meeting_details::MeetingDetailsPage;
 use crate::pages::not_found::NotFoundPage;
@@ -53,13 +53,29 @@ fn Frame() -> impl IntoView {
             }
             <main class="page">
                 {move || match page.get() {
-                    Page::Create => view! { <SignedIn><CreateMeetingPage/></SignedIn> }.into_any(),
+                    Page::Create => {
+                        view! {
+                            <CreateIntro/>
+                            <SignedIn under_heading=true>
+                                <CreateMeetingPage/>
+                            </SignedIn>
+                        }
+                            .into_any()
+                    }
                     Page::Created(id) => {
-                        view! { <SignedIn><MeetingCreatedPage id=id.clone()/></SignedIn> }
+                        view! {
+                            <SignedIn alongside_check=true>
+                                <MeetingCreatedPage id=id.clone()/>
+                            </SignedIn>
+                        }
                             .into_any()
                     }
                     Page::Details(id) => {
-                        view! { <SignedIn><MeetingDetailsPage id=id.clone()/></SignedIn> }
+                        view! {
+                            <SignedIn alongside_check=true>
+                                <MeetingDetailsPage id=id.clone()/>
+                            </SignedIn>
+                        }
                             .into_any()
                     }
                     Page::NotFound => view! { <NotFoundPage/> }.into_any(),

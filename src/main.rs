@@ -6,7 +6,15 @@ fn main() {
     // would be dead weight there; in debug builds it puts the panic in the console.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    // index.html paints the same frame statically while the wasm loads; the app takes its place.
+    // index.html paints the same frame statically while the wasm loads; the app takes its
+    // place. Not before the shell's first frame is on screen, though: when the wasm is already
+    // here (a fast or cached load), replacing the shell within its first frame would make the
+    // browser forget that paint, and count the page's largest text as painted only by the app.
+    // Waiting costs at most a frame; on a slow network the shell has long been painted.
+    request_animation_frame(|| request_animation_frame(mount));
+}
+
+fn mount() {
     let root = document()
         .get_element_by_id("app")
         .expect("index.html has an element with id=app");

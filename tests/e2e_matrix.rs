@@ -597,7 +597,7 @@ async fn the_audit_reports_what_it_finds() {
     browser
         .client
         .execute(
-            "const sheet = [...document.styleSheets].find(s => s.href);
+            "const sheet = document.styleSheets[0];
              sheet.insertRule('@media (prefers-color-scheme: dark) { #dark-only { color: #333 !important; background: #111 !important } }', sheet.cssRules.length);
              const main = document.querySelector('main');
              const p = document.createElement('p');

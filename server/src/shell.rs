@@ -14,11 +14,17 @@ use meeting::Lang;
 
 use crate::static_files::inline_scripts;
 
-/// Each English phrase of `index.html` with its Spanish. The English must match the app's own
-/// words in `src/text.rs` (product name, "Loading…").
+/// Each English phrase of `index.html` with its Spanish. Both must match the app's own words
+/// in `src/text.rs` (product name, "Loading…", the create page's heading and lead);
+/// `tests/e2e_header.rs` compares them with what the app paints.
 const SPANISH: &[(&str, &str)] = &[
     ("Meeting scheduler", "Programador de reuniones"),
     ("Loading…", "Cargando…"),
+    ("Schedule a meeting", "Programar una reunión"),
+    (
+        "Choose a day and time, and add co-organizers if you like. The meeting is made in your GoToMeeting account, and you get its link to share.",
+        "Elige el día y la hora y, si quieres, añade coorganizadores. La reunión se crea en tu cuenta de GoToMeeting y recibes su enlace para compartirlo.",
+    ),
     (
         "Schedule GoToMeeting meetings from any device.",
         "Programa reuniones de GoToMeeting desde cualquier dispositivo.",

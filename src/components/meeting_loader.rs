@@ -47,7 +47,9 @@ where
     };
     load();
     (move || match meeting.get() {
-        None => view! { <Loading/> }.into_any(),
+        // Signed out: the sign-in gate around this page shows the connect page instead, as soon
+        // as the session check (or the note of this 401) tells it.
+        None | Some(Err(ApiFailure::SignedOut)) => view! { <Loading/> }.into_any(),
         Some(Ok(meeting)) => show(meeting).into_any(),
         Some(Err(ApiFailure::NotFound)) => {
             view! { <NotFound message=text(lang, Key::NotFoundMeeting)/> }.into_any()

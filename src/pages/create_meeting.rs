@@ -16,6 +16,20 @@ use crate::components::time_range::TimeRange;
 use crate::draft::{self, Draft};
 use crate::text::{self, text, use_lang, Key};
 
+/// The create page's heading and lead, above the sign-in gate: the same for everyone. The
+/// static shell (`index.html`) paints these two elements with the same words before the wasm
+/// arrives, so the page's largest text is on screen at first paint and the app's copies take
+/// their place without moving (the form below is smaller than the lead, on purpose: keep the
+/// lead the largest block, or the page's largest paint waits for the wasm again).
+#[component]
+pub fn CreateIntro() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{text(lang, Key::CreateTitle)}</h1>
+        <p class="lead">{text(lang, Key::CreateLead)}</p>
+    }
+}
+
 /// "Create meeting": the form, checked with the contract's rules before anything is sent.
 #[component]
 pub fn CreateMeetingPage() -> impl IntoView {
@@ -140,7 +154,6 @@ pub fn CreateMeetingPage() -> impl IntoView {
     }
 
     view! {
-        <h1>{text(lang, Key::CreateTitle)}</h1>
         <form id="create-meeting" novalidate on:submit=on_submit>
             <InputField
                 field=Field::Subject

@@ -56,8 +56,10 @@ fn sign_in_outcome(event: &web_sys::MessageEvent) -> Option<Result<Option<String
 /// What a person who is not signed in sees: why to connect, and the link that does it. The
 /// link comes back to the page they were on, where their draft is waiting. Inside a frame the
 /// sign-in runs in a popup instead, and this page picks up once the popup reports back.
+/// `under_heading`: below the page's own heading (the create page's), so its title is an
+/// `h2`, and a first visit's says what to do rather than repeat the page's heading.
 #[component]
-pub fn SignedOutPage(why: SignedOutWhy) -> impl IntoView {
+pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -> impl IntoView {
     let lang = use_lang();
     let session = expect_context::<SessionState>();
     let location = use_location();
@@ -107,9 +109,19 @@ pub fn SignedOutPage(why: SignedOutWhy) -> impl IntoView {
         SignedOutWhy::Expired => (Key::ExpiredTitle, Key::ExpiredLead),
     };
     set_title(text(lang, title));
+    let heading = if under_heading {
+        let title = if why == SignedOutWhy::NotConnected {
+            Key::ConnectFirst
+        } else {
+            title
+        };
+        view! { <h2>{text(lang, title)}</h2> }.into_any()
+    } else {
+        view! { <h1>{text(lang, title)}</h1> }.into_any()
+    };
     view! {
         <section id="signed-out" class="card">
-            <h1>{text(lang, title)}</h1>
+            {heading}
             <p>{text(lang, lead)}</p>
             // rel=external: the backend answers this address, not the app's router.
             <a id="connect" class="button" rel="external" href=href on:click=connect>

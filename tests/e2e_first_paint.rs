@@ -1,0 +1,146 @@
+//! The first paint of the create page. The static shell (`index.html`, which the backend serves
+//! in the person's language) paints the page's heading and lead before the wasm arrives, and
+//! that first paint stays the page's largest: the app puts the same words in the same place,
+//! without a layout shift, and nothing it adds is larger. Run with 4× CPU slowdown, as on a
+//! phone, in both languages. Chromium's own `largest-contentful-paint` entries are the judge.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use serde::Deserialize;
+use support::axe::Cdp;
+use support::{open_browser, start_backend, start_driver, Browser, PHONE};
+
+/// Installed before any script of the page: every paint, largest-paint candidate and layout
+/// shift. A candidate whose element the app has since replaced has `element` null.
+const OBSERVE: &str = "window.__firstPaint = { paints: [], largest: [], shift: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__firstPaint.paints.push({ name: e.name, at: e.startTime });
+}).observe({ type: 'paint', buffered: true });
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__firstPaint.largest.push({
+    at: e.startTime, size: e.size, by_app: !!e.element && !e.element.classList.contains('shell-create'),
+  });
+}).observe({ type: 'largest-contentful-paint', buffered: true });
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__firstPaint.shift += e.value;
+}).observe({ type: 'layout-shift', buffered: true });";
+
+#[derive(Debug, Deserialize)]
+struct Paint {
+    name: String,
+    at: f64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Largest {
+    at: f64,
+    size: f64,
+    by_app: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct FirstPaint {
+    paints: Vec<Paint>,
+    largest: Vec<Largest>,
+    shift: f64,
+}
+
+async fn devtools(browser: &Browser, cmd: &'static str, params: serde_json::Value) {
+    browser
+        .client
+        .issue_cmd(Cdp { cmd, params })
+        .await
+        .expect("a DevTools command");
+}
+
+async fn text_of(browser: &Browser, css: &str) -> String {
+    browser.wait_for(css).await.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shell_paints_the_create_pages_largest_text_first() {
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    for (lang, title, lead_starts) in [
+        ("en-US", "Schedule a meeting", "Choose a day and time"),
+        ("es-ES", "Programar una reunión", "Elige el día y la hora"),
+    ] {
+        let browser = open_browser(&driver, PHONE, lang).await;
+        browser.sign_in(&backend).await;
+
+        // What the backend serves as the shell, in this browser's language.
+        let shell = browser
+            .client
+            .execute_async("fetch('/').then(r => r.text()).then(arguments[0])", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        devtools(&browser, "Page.enable", serde_json::json!({})).await;
+        devtools(
+            &browser,
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": OBSERVE }),
+        )
+        .await;
+        devtools(
+            &browser,
+            "Emulation.setCPUThrottlingRate",
+            serde_json::json!({ "rate": 4 }),
+        )
+        .await;
+        browser
+            .client
+            .goto(&format!("{}/", backend.base))
+            .await
+            .unwrap();
+        browser.wait_for("form#create-meeting").await;
+        // Entries arrive after the frame is presented; a moment for the last ones.
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        let seen: FirstPaint = serde_json::from_value(
+            browser
+                .client
+                .execute("return window.__firstPaint", vec![])
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        devtools(
+            &browser,
+            "Emulation.setCPUThrottlingRate",
+            serde_json::json!({ "rate": 1 }),
+        )
+        .await;
+
+        // The app shows the shell's words, so swapping one for the other changes nothing seen.
+        let heading = text_of(&browser, "main h1").await;
+        let lead = text_of(&browser, "main p.lead").await;
+        assert_eq!(heading, title, "{lang}");
+        assert!(lead.starts_with(lead_starts), "{lang}: {lead}");
+        assert!(
+            shell.contains(&format!(">{heading}<")) && shell.contains(&format!(">{lead}<")),
+            "{lang}: the shell paints other words than the app:\n{shell}"
+        );
+
+        let first = seen
+            .paints
+            .iter()
+            .find(|p| p.name == "first-contentful-paint")
+            .unwrap_or_else(|| panic!("{lang}: no first contentful paint in {seen:?}"));
+        let largest = seen
+            .largest
+            .last()
+            .unwrap_or_else(|| panic!("{lang}: no largest-paint entry in {seen:?}"));
+        assert!(
+            !largest.by_app && (largest.at - first.at).abs() < 1.0,
+            "{lang}: the largest paint came later than the shell's first one: {seen:?}"
+        );
+        assert!(largest.size > 20_000.0, "{lang}: {seen:?}");
+        assert_eq!(seen.shift, 0.0, "{lang}: the layout shifted: {seen:?}");
+        browser.close().await;
+    }
+}
