@@ -3,6 +3,8 @@
 //
 //   score <category id> <0..100>
 //   metric <audit id> <numeric value in the audit's unit (ms, or unitless for CLS)>
+//   metric observed-fcp|observed-lcp <ms>: the paints in the trace Lighthouse recorded,
+//          unthrottled, from which its simulation starts
 //   fail <category id> <audit id> <score 0..100> <title> — <display value>
 //   unscored <category id> <audit id> <title> — <display value>
 //   opportunity <audit id> <title> — <display value>
@@ -49,6 +51,12 @@ for (const id of ['performance', 'accessibility', 'best-practices']) {
 for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index', 'interactive']) {
   const audit = lhr.audits[id];
   if (audit && typeof audit.numericValue === 'number') console.log(`metric ${id} ${audit.numericValue}`);
+}
+// What Chromium itself reported in the recorded (unthrottled) load: whether the largest paint
+// was the first one, which the simulated figures above do not show.
+const observed = lhr.audits.metrics?.details?.items?.[0] ?? {};
+for (const [name, key] of [['observed-fcp', 'observedFirstContentfulPaint'], ['observed-lcp', 'observedLargestContentfulPaint']]) {
+  if (typeof observed[key] === 'number') console.log(`metric ${name} ${observed[key]}`);
 }
 const lcpItems = lhr.audits['largest-contentful-paint-element']?.details?.items ?? [];
 const lcpNode = lcpItems[0]?.items?.[0]?.node ?? lcpItems[0]?.node;
