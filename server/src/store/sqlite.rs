@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -23,8 +23,9 @@ pub struct SqliteStore {
     limits: SessionLimits,
     /// The organizer list as last written, parsed: every search and meeting fetch reads it,
     /// and only this process writes it (SQLite means one replica), so parsing the stored JSON
-    /// again on each read bought nothing. Filled on first read, replaced on write.
-    organizers: Mutex<Option<Vec<CachedOrganizer>>>,
+    /// again on each read bought nothing. Filled on first read, replaced on write; readers
+    /// share it (an `Arc` clone) rather than copy it.
+    organizers: Mutex<Option<Arc<[CachedOrganizer]>>>,
     /// Sessions as last read or written, opened: a session check is then a map lookup rather
     /// than a query, a decryption and a JSON parse (measured as a fifth of the time of
     /// `GET /api/session` under load). This process is the only writer of the SQLite file, and
@@ -371,14 +372,14 @@ impl SqliteStore {
                 params![Utc::now().timestamp(), json],
             )
             .map_err(db)?;
-        *cached = Some(organizers.to_vec());
+        *cached = Some(Arc::from(organizers));
         Ok(())
     }
 
-    pub fn organizers(&self) -> Result<Vec<CachedOrganizer>, AppError> {
+    pub fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
         let mut cached = self.organizers.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(list) = cached.as_ref() {
-            return Ok(list.clone());
+            return Ok(Arc::clone(list));
         }
         let json: Option<String> = self
             .conn()
@@ -389,10 +390,11 @@ impl SqliteStore {
             .map_err(db)?;
         let Some(json) = json else {
             // Nothing synced yet: the first sync's write fills the cache.
-            return Ok(Vec::new());
+            return Ok(Arc::from([]));
         };
         let list: Vec<CachedOrganizer> = serde_json::from_str(&json).unwrap_or_default();
-        *cached = Some(list.clone());
+        let list: Arc<[CachedOrganizer]> = list.into();
+        *cached = Some(Arc::clone(&list));
         Ok(list)
     }
 
@@ -489,14 +491,18 @@ impl SqliteStore {
         meeting_id: &str,
         organizer_key: &str,
     ) -> Result<Option<MeetingExtras>, AppError> {
+        // A cached statement: every meeting fetch runs it, and parsing the SQL each time was
+        // most of its cost.
         let sealed: Option<Vec<u8>> = self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT sealed FROM meeting_secrets WHERE meeting_id = ?1 AND organizer_key = ?2",
-                params![meeting_id, organizer_key],
-                |r| r.get(0),
             )
-            .optional()
+            .and_then(|mut select| {
+                select
+                    .query_row(params![meeting_id, organizer_key], |r| r.get(0))
+                    .optional()
+            })
             .map_err(db)?;
         Ok(sealed.and_then(|s| self.open_sealed(&s, &meeting_context(meeting_id, organizer_key))))
     }
