@@ -33,7 +33,7 @@ pub async fn search(
         .store
         .organizers()
         .await?
-        .into_iter()
+        .iter()
         .filter(|o| o.active && o.has_g2m && &o.key != me)
         .filter(|o| matches_query(o, &q))
         .take(limit)
@@ -41,8 +41,8 @@ pub async fn search(
             name: format!("{} {}", o.first_name, o.last_name)
                 .trim()
                 .to_owned(),
-            key: o.key,
-            email: o.email,
+            key: o.key.clone(),
+            email: o.email.clone(),
         })
         .collect();
     Ok(Json(found))

@@ -11,6 +11,8 @@ mod redis;
 mod refresh_lock;
 mod sqlite;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -290,7 +292,9 @@ impl Store {
         }
     }
 
-    pub async fn organizers(&self) -> Result<Vec<CachedOrganizer>, AppError> {
+    /// The synced list, shared rather than copied: every meeting fetch and organizer search
+    /// reads it whole.
+    pub async fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
         match self {
             Store::Sqlite(s) => s.organizers(),
             Store::Redis(r) => r.organizers().await,

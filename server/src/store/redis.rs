@@ -13,6 +13,7 @@
 //! (`meetings:lock:refresh:…`) live beside them; see `throttle/redis.rs` and
 //! `refresh_lock.rs`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -298,15 +299,16 @@ impl RedisStore {
             .map_err(redis_error)
     }
 
-    pub async fn organizers(&self) -> Result<Vec<CachedOrganizer>, AppError> {
+    pub async fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
         let json: Option<String> = cmd("GET")
             .arg(key(&["organizers"]))
             .query_async(&mut self.connection())
             .await
             .map_err(redis_error)?;
-        Ok(json
+        let list: Vec<CachedOrganizer> = json
             .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        Ok(list.into())
     }
 
     // ---- idempotency -----------------------------------------------------------------------
