@@ -21,6 +21,7 @@ use super::oauth::{OAuthClient, TokenError};
 use super::rest::UpstreamError;
 use super::session_locks::SessionLocks;
 use crate::error::AppError;
+use crate::session::CurrentSession;
 use crate::store::{GoToTokens, SessionRecord, Store};
 
 /// Refresh a little before the stated expiry so a token does not lapse in flight.
@@ -53,12 +54,22 @@ impl TokenKeeper {
     }
 
     /// Runs `call` with a valid access token of this session's person.
-    pub async fn with_user_token<T, F, Fut>(&self, session_id: &str, call: F) -> Result<T, AppError>
+    ///
+    /// Starts from the tokens the request's [`CurrentSession`] already read rather than reading
+    /// the session again (with Redis, a round trip and a decryption per GoTo call). Should
+    /// another request have refreshed them meanwhile, nothing changes: the old token is
+    /// either still accepted, or refused and then the refresh finds the newer pair under the
+    /// lock and uses it without refreshing again.
+    pub async fn with_user_token<T, F, Fut>(
+        &self,
+        session: &CurrentSession,
+        call: F,
+    ) -> Result<T, AppError>
     where
         F: Fn(String) -> Fut,
         Fut: Future<Output = Result<T, UpstreamError>>,
     {
-        self.with_user_token_raw(session_id, call)
+        self.with_user_token_raw(session, call)
             .await?
             .map_err(upstream_to_app)
     }
@@ -67,24 +78,26 @@ impl TokenKeeper {
     /// refused token) for the caller to judge, e.g. a create whose outcome is unknown.
     pub async fn with_user_token_raw<T, F, Fut>(
         &self,
-        session_id: &str,
+        session: &CurrentSession,
         call: F,
     ) -> Result<Result<T, UpstreamError>, AppError>
     where
         F: Fn(String) -> Fut,
         Fut: Future<Output = Result<T, UpstreamError>>,
     {
-        let record = self
-            .session(session_id)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
-        let mut tokens = record.tokens;
-        if tokens.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) <= Utc::now() {
-            tokens = self.refresh(session_id, &tokens.access_token).await?;
-        }
-        match call(tokens.access_token.clone()).await {
+        let session_id = session.id.as_str();
+        let tokens = &session.record.tokens;
+        let access_token =
+            if tokens.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) <= Utc::now() {
+                self.refresh(session_id, &tokens.access_token)
+                    .await?
+                    .access_token
+            } else {
+                tokens.access_token.clone()
+            };
+        match call(access_token.clone()).await {
             Err(UpstreamError::InvalidToken) => {
-                let fresh = self.refresh(session_id, &tokens.access_token).await?;
+                let fresh = self.refresh(session_id, &access_token).await?;
                 match call(fresh.access_token).await {
                     Err(UpstreamError::InvalidToken) => Err(AppError::Reconnect),
                     other => Ok(other),

@@ -136,7 +136,7 @@ async fn create_at_goto(
     };
     let outcome = state
         .keeper
-        .with_user_token_raw(&session.id, |token| {
+        .with_user_token_raw(session, |token| {
             let api = state.api.clone();
             let body = body.clone();
             async move { api.create_meeting(&token, &body).await }
@@ -190,7 +190,7 @@ async fn reconcile(
 ) -> Result<CreatedMeeting, AppError> {
     let upcoming = state
         .keeper
-        .with_user_token(&session.id, |token| {
+        .with_user_token(session, |token| {
             let api = state.api.clone();
             async move { api.upcoming_meetings(&token).await }
         })
@@ -308,7 +308,7 @@ async fn load(
     let id = MeetingId::parse(raw_id).ok_or(AppError::NotFound)?;
     let info = state
         .keeper
-        .with_user_token(&session.id, |token| {
+        .with_user_token(session, |token| {
             let api = state.api.clone();
             let id = id.clone();
             async move { api.get_meeting(&token, &id).await }
