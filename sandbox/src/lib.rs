@@ -109,9 +109,12 @@ impl Sandbox {
             .with_state(self.clone())
     }
 
-    /// Serves the sandbox alone on `listener` until the process ends.
+    /// Serves the sandbox alone on `listener` until the process ends. The router is resolved
+    /// once (`with_state(())`): handed a plain `Router`, `axum::serve` would rebuild it for
+    /// every new connection, as the backend did too (`server/src/lib.rs`).
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router()).await
+        let router = self.router().with_state(()).into_make_service();
+        axum::serve(listener, router).await
     }
 
     pub fn config(&self) -> &SandboxConfig {

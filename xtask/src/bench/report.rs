@@ -445,13 +445,15 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
             let _ = writeln!(
                 out,
                 "What the backend adds on top of the sandbox's own answer: {:.2} ms at the median. \
-                 It is structural: besides a new connection (both probes pay one), the backend's \
-                 fetch is the whole sandbox request again as a second HTTP exchange over a pooled \
-                 loopback connection, run through the same server's middleware, plus the session \
-                 check (twice: the extractor and the token keeper), the meeting's stored extras \
-                 (an SQLite read and an AES-GCM open) and the co-organizers' names. Against GoTo \
-                 itself, reached over the internet, the same overhead would be a small share of \
-                 each call (not measured here). Both p50s are a millisecond or two, on a machine shared with other \
+                 Most of it is structural: besides a new connection (both probes pay one), the \
+                 backend's fetch is the whole sandbox request again as a second HTTP exchange over \
+                 a pooled loopback connection (about 0.2 ms there and back, with the sandbox's own \
+                 handling, timed inside the backend), plus the session check (read once, by the \
+                 extractor, and handed to the token keeper), the meeting's stored extras (an SQLite \
+                 read, about 0.05 ms with every cache cold at this rate, and an AES-GCM open) and \
+                 the co-organizers' names (a shared list, not copied). Against GoTo itself, reached \
+                 over the internet, the same overhead would be a small share of each call (not \
+                 measured here). Both p50s are about a millisecond, on a machine shared with other \
                  builds, so the ratio moves by tenths between runs.\n",
                 bp - sp
             );
