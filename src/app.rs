@@ -32,8 +32,9 @@ pub enum SignedOutWhy {
     Expired,
 }
 
-/// The session, shared as context. Any call answered 401 flips it to signed out, which puts
-/// the connect page in front of whatever page was showing; the draft stays in storage.
+/// The session, shared as context. A call answered 401 while signed in flips it to signed out
+/// (see `note`), which puts the connect page in front of whatever page was showing; the draft
+/// stays in storage.
 #[derive(Clone, Copy)]
 pub struct SessionState(RwSignal<Session>);
 

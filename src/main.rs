@@ -10,7 +10,10 @@ fn main() {
     // place. Not before the shell's first frame is on screen, though: when the wasm is already
     // here (a fast or cached load), replacing the shell within its first frame would make the
     // browser forget that paint, and count the page's largest text as painted only by the app.
-    // Waiting costs at most a frame; on a slow network the shell has long been painted.
+    // Two frames were enough in nearly every load measured, not in all: a frame or two later,
+    // the app's copy of the lead is the same size in the same place. Waiting costs a frame or
+    // two; on a slow network the shell has long been painted. (A background tab runs no
+    // animation frames: there the app mounts when the tab is shown.)
     request_animation_frame(|| request_animation_frame(mount));
 }
 

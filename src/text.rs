@@ -22,6 +22,7 @@ pub enum Key {
     ConnectTitle,
     ConnectLead,
     ConnectFirst,
+    ConnectFirstLead,
     ConnectButton,
     SignedOutTitle,
     SignedOutLead,
@@ -105,6 +106,7 @@ fn english(key: Key) -> &'static str {
         ConnectLead => "Connect your GoToMeeting account to schedule meetings, invite co-organizers and share the join link. You sign in on GoTo's own page; this app never sees your GoTo password.",
         ConnectButton => "Connect GoToMeeting",
         ConnectFirst => "First, connect GoToMeeting",
+        ConnectFirstLead => "You sign in on GoTo's own page; this app never sees your GoTo password.",
         SignedOutTitle => "You are signed out",
         SignedOutLead => "Your GoToMeeting account is no longer connected in this browser. Connect again to schedule more meetings.",
         ExpiredTitle => "Connect again to continue",
@@ -181,6 +183,7 @@ fn spanish(key: Key) -> &'static str {
         ConnectLead => "Conecta tu cuenta de GoToMeeting para programar reuniones, invitar a coorganizadores y compartir el enlace para unirse. Inicias sesión en la propia página de GoTo; esta aplicación nunca ve tu contraseña de GoTo.",
         ConnectButton => "Conectar GoToMeeting",
         ConnectFirst => "Primero, conecta GoToMeeting",
+        ConnectFirstLead => "Inicias sesión en la propia página de GoTo; esta aplicación nunca ve tu contraseña de GoTo.",
         SignedOutTitle => "Has cerrado la sesión",
         SignedOutLead => "Tu cuenta de GoToMeeting ya no está conectada en este navegador. Vuelve a conectarla para programar más reuniones.",
         ExpiredTitle => "Vuelve a conectar para continuar",
@@ -407,5 +410,25 @@ mod tests {
         assert_eq!(duration(Lang::En, 1441), "24 hours 1 minute");
         assert_eq!(duration(Lang::Es, 90), "1 hora 30 minutos");
         assert_eq!(duration(Lang::Es, 1), "1 minuto");
+    }
+
+    /// The static shell paints these words before the wasm arrives; the app must paint the
+    /// very same ones in their place (the Spanish are `server/src/shell.rs`' to keep equal,
+    /// which `tests/e2e_first_paint.rs` checks in a browser).
+    #[test]
+    fn the_shell_paints_the_apps_own_words() {
+        let shell = include_str!("../index.html");
+        for key in [
+            Key::ProductName,
+            Key::Loading,
+            Key::CreateTitle,
+            Key::CreateLead,
+        ] {
+            let words = text(Lang::En, key);
+            assert!(
+                shell.contains(&format!(">{words}<")),
+                "index.html lacks {words:?}"
+            );
+        }
     }
 }

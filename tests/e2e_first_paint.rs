@@ -1,8 +1,9 @@
 //! The first paint of the create page. The static shell (`index.html`, which the backend serves
 //! in the person's language) paints the page's heading and lead before the wasm arrives, and
-//! that first paint stays the page's largest: the app puts the same words in the same place,
-//! without a layout shift, and nothing it adds is larger. Run with 4× CPU slowdown, as on a
-//! phone, in both languages. Chromium's own `largest-contentful-paint` entries are the judge.
+//! the lead is its largest paint; the app puts the same words in the same place, without a
+//! layout shift, and nothing it adds (the connect card, the form) is larger. Run with 4× CPU
+//! slowdown, as on a phone, in both languages. Chromium's own `largest-contentful-paint`
+//! entries are the judge.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -59,6 +60,46 @@ async fn text_of(browser: &Browser, css: &str) -> String {
     browser.wait_for(css).await.text().await.unwrap()
 }
 
+/// Loads `/` afresh with 4× CPU slowdown until `ready` shows, and reads what was painted.
+async fn load_slowed(browser: &Browser, base: &str, ready: &str) -> FirstPaint {
+    devtools(
+        browser,
+        "Emulation.setCPUThrottlingRate",
+        serde_json::json!({ "rate": 4 }),
+    )
+    .await;
+    browser.client.goto(&format!("{base}/")).await.unwrap();
+    browser.wait_for(ready).await;
+    // Entries arrive after the frame is presented; a moment for the last ones.
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let seen = serde_json::from_value(
+        browser
+            .client
+            .execute("return window.__firstPaint", vec![])
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    devtools(
+        browser,
+        "Emulation.setCPUThrottlingRate",
+        serde_json::json!({ "rate": 1 }),
+    )
+    .await;
+    seen
+}
+
+/// The page's largest paint is the lead (the shell's or the app's identical copy): nothing
+/// painted is larger, and nothing moved.
+fn assert_nothing_larger_than_the_lead(what: &str, seen: &FirstPaint) {
+    let lead = seen.largest.first().map_or(0.0, |e| e.size);
+    assert!(
+        lead > 20_000.0 && seen.largest.iter().all(|e| e.size <= lead),
+        "{what}: something larger than the lead was painted: {seen:?}"
+    );
+    assert_eq!(seen.shift, 0.0, "{what}: the layout shifted: {seen:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shell_paints_the_create_pages_largest_text_first() {
     let backend = start_backend().await;
@@ -68,9 +109,43 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
         ("es-ES", "Programar una reunión", "Elige el día y la hora"),
     ] {
         let browser = open_browser(&driver, PHONE, lang).await;
-        browser.sign_in(&backend).await;
+        devtools(&browser, "Page.enable", serde_json::json!({})).await;
+        devtools(
+            &browser,
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": OBSERVE }),
+        )
+        .await;
 
-        // What the backend serves as the shell, in this browser's language.
+        // The shell alone (no wasm): its first paint holds the lead, and that is the largest.
+        devtools(&browser, "Network.enable", serde_json::json!({})).await;
+        let block = |urls: &[&str]| serde_json::json!({ "urls": urls });
+        devtools(&browser, "Network.setBlockedURLs", block(&["*.wasm"])).await;
+        let seen = load_slowed(&browser, &backend.base, "p.lead.shell-create").await;
+        devtools(&browser, "Network.setBlockedURLs", block(&[])).await;
+        let first = seen
+            .paints
+            .iter()
+            .find(|p| p.name == "first-contentful-paint")
+            .unwrap_or_else(|| panic!("{lang}: no first contentful paint in {seen:?}"));
+        let largest = seen.largest.last();
+        assert!(
+            largest
+                .is_some_and(|l| !l.by_app && (l.at - first.at).abs() < 1.0 && l.size > 20_000.0),
+            "{lang}: the shell's first paint is not its largest: {seen:?}"
+        );
+
+        // With the app: the connect card (a first visit), then the form, come under the heading
+        // and lead without moving them, and nothing they paint is larger. (Whether Chromium
+        // keeps the shell's paint of the lead or counts the app's identical copy a frame or two
+        // later depends on how soon the wasm is there; both are the same size and place.)
+        let seen = load_slowed(&browser, &backend.base, "a#connect").await;
+        assert_nothing_larger_than_the_lead(&format!("{lang}, signed out"), &seen);
+        browser.sign_in(&backend).await;
+        let seen = load_slowed(&browser, &backend.base, "form#create-meeting").await;
+        assert_nothing_larger_than_the_lead(&format!("{lang}, signed in"), &seen);
+
+        // The app shows the shell's words, so swapping one for the other changes nothing seen.
         let shell = browser
             .client
             .execute_async("fetch('/').then(r => r.text()).then(arguments[0])", vec![])
@@ -79,44 +154,6 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
             .as_str()
             .unwrap()
             .to_owned();
-
-        devtools(&browser, "Page.enable", serde_json::json!({})).await;
-        devtools(
-            &browser,
-            "Page.addScriptToEvaluateOnNewDocument",
-            serde_json::json!({ "source": OBSERVE }),
-        )
-        .await;
-        devtools(
-            &browser,
-            "Emulation.setCPUThrottlingRate",
-            serde_json::json!({ "rate": 4 }),
-        )
-        .await;
-        browser
-            .client
-            .goto(&format!("{}/", backend.base))
-            .await
-            .unwrap();
-        browser.wait_for("form#create-meeting").await;
-        // Entries arrive after the frame is presented; a moment for the last ones.
-        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-        let seen: FirstPaint = serde_json::from_value(
-            browser
-                .client
-                .execute("return window.__firstPaint", vec![])
-                .await
-                .unwrap(),
-        )
-        .unwrap();
-        devtools(
-            &browser,
-            "Emulation.setCPUThrottlingRate",
-            serde_json::json!({ "rate": 1 }),
-        )
-        .await;
-
-        // The app shows the shell's words, so swapping one for the other changes nothing seen.
         let heading = text_of(&browser, "main h1").await;
         let lead = text_of(&browser, "main p.lead").await;
         assert_eq!(heading, title, "{lang}");
@@ -125,22 +162,6 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
             shell.contains(&format!(">{heading}<")) && shell.contains(&format!(">{lead}<")),
             "{lang}: the shell paints other words than the app:\n{shell}"
         );
-
-        let first = seen
-            .paints
-            .iter()
-            .find(|p| p.name == "first-contentful-paint")
-            .unwrap_or_else(|| panic!("{lang}: no first contentful paint in {seen:?}"));
-        let largest = seen
-            .largest
-            .last()
-            .unwrap_or_else(|| panic!("{lang}: no largest-paint entry in {seen:?}"));
-        assert!(
-            !largest.by_app && (largest.at - first.at).abs() < 1.0,
-            "{lang}: the largest paint came later than the shell's first one: {seen:?}"
-        );
-        assert!(largest.size > 20_000.0, "{lang}: {seen:?}");
-        assert_eq!(seen.shift, 0.0, "{lang}: the layout shifted: {seen:?}");
         browser.close().await;
     }
 }

@@ -15,8 +15,8 @@ use meeting::Lang;
 use crate::static_files::inline_scripts;
 
 /// Each English phrase of `index.html` with its Spanish. Both must match the app's own words
-/// in `src/text.rs` (product name, "Loading…", the create page's heading and lead);
-/// `tests/e2e_header.rs` compares them with what the app paints.
+/// in `src/text.rs` (product name, "Loading…", the create page's heading and lead): a unit
+/// test there checks the English, `tests/e2e_first_paint.rs` both languages in a browser.
 const SPANISH: &[(&str, &str)] = &[
     ("Meeting scheduler", "Programador de reuniones"),
     ("Loading…", "Cargando…"),

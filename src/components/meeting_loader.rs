@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use meeting::{Meeting, MeetingId};
 
 use crate::api::{self, ApiFailure};
-use crate::app::{JustCreated, Loading, SessionState};
+use crate::app::{JustCreated, Loading, Session, SessionState};
 use crate::components::notice::{Notice, NoticeKind};
 use crate::pages::not_found::NotFound;
 use crate::text::{self, text, use_lang, Key};
@@ -46,6 +46,16 @@ where
         }
     };
     load();
+    // A 401 that came while the session was still being checked was not noted (see
+    // `SessionState::note`). Should the check then say "signed in" (the session ended in
+    // between, or GoTo refused its token even after a refresh), note it now: the gate shows
+    // the connect page rather than this page loading for ever.
+    Effect::new(move |_| {
+        let refused = matches!(meeting.get(), Some(Err(ApiFailure::SignedOut)));
+        if refused && matches!(session.get(), Session::SignedIn(_)) {
+            session.note(&ApiFailure::SignedOut);
+        }
+    });
     (move || match meeting.get() {
         // Signed out: the sign-in gate around this page shows the connect page instead, as soon
         // as the session check (or the note of this 401) tells it.

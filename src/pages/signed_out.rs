@@ -109,6 +109,13 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
         SignedOutWhy::Expired => (Key::ExpiredTitle, Key::ExpiredLead),
     };
     set_title(text(lang, title));
+    // Under the create page's heading and lead, a first visit's card says only what is left to
+    // know, briefly: kept shorter than that lead, which stays the page's largest paint.
+    let lead = if under_heading && why == SignedOutWhy::NotConnected {
+        Key::ConnectFirstLead
+    } else {
+        lead
+    };
     let heading = if under_heading {
         let title = if why == SignedOutWhy::NotConnected {
             Key::ConnectFirst

@@ -173,12 +173,15 @@ fn why_lcp_and_tbt(out: &mut String) {
         out,
         "#### The largest paint: what the shell paints first, and why Lighthouse estimates later\n\n\
          - **What is painted first.** The static shell in `index.html` paints the header and, \
-         on the create page, the page's heading and lead (its largest text: 31,486 px² at \
-         390×844, against 15,752 px² for the largest field) with the stylesheet inlined, so the \
+         on the create page, the page's heading and lead (its largest text; measured once at \
+         390×844: 31,486 px², against 15,752 px² for the largest field) with the stylesheet inlined, so the \
          first paint waits for no second request. The app mounts after that first frame and puts \
          the same words in the same place, so in Chromium's own reckoning the create page's \
-         largest paint *is* its first paint: the row \"paints in the recorded load\" above, and \
-         `tests/e2e_first_paint.rs` (4× CPU, both languages) in `cargo xtask test`.\n\
+         largest paint is its first paint (the row \"paints in the recorded load\" above), or \
+         in some loads the app's identical copy a frame or two later. \
+         `tests/e2e_first_paint.rs` (4× CPU, both languages, in `cargo xtask test`) checks \
+         that the shell's first paint is the lead, and that nothing the app paints is larger \
+         or moves.\n\
          - **Why Lighthouse still reports a later LCP.** Its LCP is simulated (Lantern): between \
          an optimistic estimate (only what the largest paint needed) and a pessimistic one (every \
          request begun before it). The page starts downloading its wasm (section 1) and JS as \
