@@ -10,7 +10,6 @@
 mod support;
 
 use serde::Deserialize;
-use support::axe::Cdp;
 use support::{open_browser, start_backend, start_driver, Browser, PHONE};
 
 /// Installed before any script of the page: every paint, largest-paint candidate and layout
@@ -48,26 +47,18 @@ struct FirstPaint {
     shift: f64,
 }
 
-async fn devtools(browser: &Browser, cmd: &'static str, params: serde_json::Value) {
-    browser
-        .client
-        .issue_cmd(Cdp { cmd, params })
-        .await
-        .expect("a DevTools command");
-}
-
 async fn text_of(browser: &Browser, css: &str) -> String {
     browser.wait_for(css).await.text().await.unwrap()
 }
 
 /// Loads `/` afresh with 4× CPU slowdown until `ready` shows, and reads what was painted.
 async fn load_slowed(browser: &Browser, base: &str, ready: &str) -> FirstPaint {
-    devtools(
-        browser,
-        "Emulation.setCPUThrottlingRate",
-        serde_json::json!({ "rate": 4 }),
-    )
-    .await;
+    browser
+        .devtools(
+            "Emulation.setCPUThrottlingRate",
+            serde_json::json!({ "rate": 4 }),
+        )
+        .await;
     browser.client.goto(&format!("{base}/")).await.unwrap();
     browser.wait_for(ready).await;
     // Entries arrive after the frame is presented; a moment for the last ones.
@@ -80,12 +71,12 @@ async fn load_slowed(browser: &Browser, base: &str, ready: &str) -> FirstPaint {
             .unwrap(),
     )
     .unwrap();
-    devtools(
-        browser,
-        "Emulation.setCPUThrottlingRate",
-        serde_json::json!({ "rate": 1 }),
-    )
-    .await;
+    browser
+        .devtools(
+            "Emulation.setCPUThrottlingRate",
+            serde_json::json!({ "rate": 1 }),
+        )
+        .await;
     seen
 }
 
@@ -109,20 +100,24 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
         ("es-ES", "Programar una reunión", "Elige el día y la hora"),
     ] {
         let browser = open_browser(&driver, PHONE, lang).await;
-        devtools(&browser, "Page.enable", serde_json::json!({})).await;
-        devtools(
-            &browser,
-            "Page.addScriptToEvaluateOnNewDocument",
-            serde_json::json!({ "source": OBSERVE }),
-        )
-        .await;
+        browser.devtools("Page.enable", serde_json::json!({})).await;
+        browser
+            .devtools(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({ "source": OBSERVE }),
+            )
+            .await;
 
         // The shell alone (no wasm): its first paint holds the lead, and that is the largest.
-        devtools(&browser, "Network.enable", serde_json::json!({})).await;
+        browser
+            .devtools("Network.enable", serde_json::json!({}))
+            .await;
         let block = |urls: &[&str]| serde_json::json!({ "urls": urls });
-        devtools(&browser, "Network.setBlockedURLs", block(&["*.wasm"])).await;
+        browser
+            .devtools("Network.setBlockedURLs", block(&["*.wasm"]))
+            .await;
         let seen = load_slowed(&browser, &backend.base, "p.lead.shell-create").await;
-        devtools(&browser, "Network.setBlockedURLs", block(&[])).await;
+        browser.devtools("Network.setBlockedURLs", block(&[])).await;
         let first = seen
             .paints
             .iter()
@@ -146,14 +141,7 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
         assert_nothing_larger_than_the_lead(&format!("{lang}, signed in"), &seen);
 
         // The app shows the shell's words, so swapping one for the other changes nothing seen.
-        let shell = browser
-            .client
-            .execute_async("fetch('/').then(r => r.text()).then(arguments[0])", vec![])
-            .await
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let shell = browser.served_shell().await;
         let heading = text_of(&browser, "main h1").await;
         let lead = text_of(&browser, "main p.lead").await;
         assert_eq!(heading, title, "{lang}");

@@ -167,16 +167,7 @@ async fn the_static_shell_follows_the_language_chosen_in_the_app() {
     let driver = start_driver("Europe/Madrid").await;
     let browser = open_browser(&driver, (390, 844), "en-US").await;
     browser.sign_in(&backend).await;
-    let shell = || async {
-        browser
-            .client
-            .execute_async("fetch('/').then(r => r.text()).then(arguments[0])", vec![])
-            .await
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let shell = || browser.served_shell();
     assert!(
         shell().await.contains("Loading…"),
         "the browser's English first"

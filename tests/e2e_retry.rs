@@ -6,7 +6,6 @@
 
 mod support;
 
-use support::axe::Cdp;
 use support::{date_in, open_browser, start_backend, start_driver, Browser, PHONE};
 
 /// Makes the browser's own requests to matching URLs fail, as when offline (empty: none).
@@ -18,11 +17,7 @@ async fn block_urls(browser: &Browser, patterns: &[&str]) {
             serde_json::json!({ "urls": patterns }),
         ),
     ] {
-        browser
-            .client
-            .issue_cmd(Cdp { cmd, params })
-            .await
-            .expect("a DevTools command");
+        browser.devtools(cmd, params).await;
     }
 }
 

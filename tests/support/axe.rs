@@ -80,6 +80,14 @@ impl Scheme {
 }
 
 impl Browser {
+    /// Sends one DevTools command to this browser's page.
+    pub async fn devtools(&self, cmd: &'static str, params: serde_json::Value) {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .expect("a DevTools command");
+    }
+
     /// Makes the page see `prefers-color-scheme: <scheme>` (and reduced motion, so colour
     /// transitions are over before anything is measured).
     pub async fn emulate_scheme(&self, scheme: Scheme) {

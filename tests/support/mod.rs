@@ -307,6 +307,18 @@ impl Browser {
         self.wait_for("form#create-meeting").await;
     }
 
+    /// The static shell the backend serves at `/` to this browser now (its cookies, its
+    /// language), as text.
+    pub async fn served_shell(&self) -> String {
+        self.client
+            .execute_async("fetch('/').then(r => r.text()).then(arguments[0])", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.unwrap();
     }
