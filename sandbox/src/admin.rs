@@ -1,6 +1,7 @@
 //! The sandbox's own control surface under `/_admin` (JSON), for tests in other processes and
-//! languages: fault switches, token expiry and revocation, the journal, and read-only views of
-//! the seed, the clients and the meetings. Not part of GoTo; never journaled.
+//! languages: fault switches, the time format of answers, token expiry and revocation, the
+//! journal, and read-only views of the seed, the clients and the meetings. Not part of GoTo;
+//! never journaled.
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use crate::faults::{FaultSettings, FaultTarget};
 use crate::journal::{JournalEntry, TokenCalls};
 use crate::meeting_store::SandboxMeeting;
 use crate::seed::SeedOrganizer;
+use crate::time_format::TimeFormat;
 use crate::Sandbox;
 
 pub(crate) fn router() -> Router<Sandbox> {
@@ -28,6 +30,7 @@ pub(crate) fn router() -> Router<Sandbox> {
         .route("/faults/late-answer", post(late_answer_next))
         .route("/faults/force-429", post(force_429))
         .route("/faults/drop", post(drop_next))
+        .route("/time-format", get(time_format).post(set_time_format))
         .route("/tokens/expire", post(expire_access_tokens))
         .route("/tokens/revoke", post(revoke_refresh_tokens))
         .route("/journal", get(journal).delete(clear_journal))
@@ -42,18 +45,44 @@ async fn index() -> Json<Value> {
         "endpoints": [
             "GET /_admin/faults", "DELETE /_admin/faults",
             "POST /_admin/faults/latency {\"ms\", \"target\"?}",
-            "POST /_admin/faults/fail {\"count\", \"status\", \"target\"?}",
+            "POST /_admin/faults/fail {\"count\", \"status\", \"after\"?, \"target\"?}",
             "POST /_admin/faults/hang {\"ms\", \"target\"?}",
             "POST /_admin/faults/late-answer {\"ms\", \"target\"?}",
             "POST /_admin/faults/force-429 {\"count\", \"target\"?}",
             "POST /_admin/faults/drop {\"count\", \"target\"?}",
+            "GET /_admin/time-format", "POST /_admin/time-format {\"format\"}",
             "POST /_admin/tokens/expire",
             "POST /_admin/tokens/revoke {\"organizer_key\"}",
             "GET /_admin/journal", "DELETE /_admin/journal", "GET /_admin/token-calls",
             "GET /_admin/meetings", "GET /_admin/organizers", "GET /_admin/clients",
         ],
         "targets": ["api", "token", "both"],
+        "time_formats": TimeFormat::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
     }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetTimeFormat {
+    format: String,
+}
+
+fn time_format_body(format: TimeFormat) -> Json<Value> {
+    Json(json!({ "format": format.as_str(), "example": format.example() }))
+}
+
+/// `{"format": "bare-dot", "example": "2026-03-10T15:00:00.+0000"}`
+async fn time_format(State(sandbox): State<Sandbox>) -> Json<Value> {
+    time_format_body(sandbox.time_format())
+}
+
+async fn set_time_format(
+    State(sandbox): State<Sandbox>,
+    Json(body): Json<SetTimeFormat>,
+) -> Result<Json<Value>, SandboxError> {
+    let format: TimeFormat = body.format.parse().map_err(SandboxError::Admin)?;
+    sandbox.set_time_format(format);
+    Ok(time_format_body(format))
 }
 
 async fn faults(State(sandbox): State<Sandbox>) -> Json<FaultSettings> {
@@ -86,6 +115,9 @@ struct Count {
 struct Fail {
     count: u32,
     status: u16,
+    /// Calls to let through first.
+    #[serde(default)]
+    after: u32,
     #[serde(default)]
     target: FaultTarget,
 }
@@ -117,7 +149,7 @@ async fn fail_next(
     }
     sandbox
         .faults()
-        .fail_next_on(body.target, body.count, body.status);
+        .fail_next_after_on(body.target, body.after, body.count, body.status);
     Ok(Json(sandbox.faults().settings()))
 }
 
@@ -183,14 +215,16 @@ async fn organizers(State(sandbox): State<Sandbox>) -> Json<Vec<SeedOrganizer>> 
     Json(sandbox.organizers())
 }
 
-/// Ids and redirect URIs only: secrets never leave through HTTP.
+/// Ids, redirect URIs and granted scopes only: secrets never leave through HTTP.
 async fn clients(State(sandbox): State<Sandbox>) -> Json<Value> {
     let list: Vec<Value> = sandbox
         .inner
         .config
         .clients
         .iter()
-        .map(|c| json!({ "client_id": c.client_id, "redirect_uris": c.redirect_uris }))
+        .map(|c| {
+            json!({ "client_id": c.client_id, "redirect_uris": c.redirect_uris, "scopes": c.scopes })
+        })
         .collect();
     Json(Value::Array(list))
 }

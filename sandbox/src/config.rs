@@ -1,4 +1,5 @@
-//! What a sandbox is started with: token lifetimes, the rate limit and the registered clients.
+//! What a sandbox is started with: token lifetimes, the rate limit, the time format of answers
+//! and the registered clients with their scopes.
 //!
 //! The binary also reads the same settings from a JSON file and from environment variables
 //! (`SandboxConfig::from_json`, `SandboxConfig::apply_env`), so a fresh machine can run it
@@ -8,14 +9,21 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-/// One OAuth client as GoTo's developer center registers it: an id, a secret and the exact
-/// redirect URIs it may use. The URIs are compared as strings, with no normalisation (**sure**:
-/// "must be one registered on the client").
+use crate::scope::DEFAULT_CLIENT_SCOPES;
+use crate::time_format::TimeFormat;
+
+/// One OAuth client as GoTo's developer center registers it: an id, a secret, the exact
+/// redirect URIs it may use and the scopes it was granted. The URIs are compared as strings, with
+/// no normalisation (**sure**: "must be one registered on the client").
 #[derive(Clone, PartialEq, Eq)]
 pub struct RegisteredClient {
     pub client_id: String,
     pub client_secret: String,
     pub redirect_uris: Vec<String>,
+    /// The scopes ticked for this client in GoTo's developer center (**sure**: a client is
+    /// granted scopes there; a call outside its token's scopes gets 403). A token gets these, or
+    /// the subset its authorize call asked for.
+    pub scopes: Vec<String>,
 }
 
 impl std::fmt::Debug for RegisteredClient {
@@ -25,11 +33,14 @@ impl std::fmt::Debug for RegisteredClient {
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
             .field("redirect_uris", &self.redirect_uris)
+            .field("scopes", &self.scopes)
             .finish()
     }
 }
 
 impl RegisteredClient {
+    /// A client granted every scope the sandbox knows (`collab:`, `identity:scim.me`,
+    /// `identity:`); narrow it with `with_scopes`.
     pub fn new(
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
@@ -39,7 +50,17 @@ impl RegisteredClient {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             redirect_uris: redirect_uris.into_iter().map(Into::into).collect(),
+            scopes: DEFAULT_CLIENT_SCOPES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         }
+    }
+
+    /// The same client, granted exactly `scopes` instead.
+    pub fn with_scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
     }
 }
 
@@ -55,6 +76,9 @@ pub struct SandboxConfig {
     pub rotate_refresh_tokens: bool,
     /// GoTo's limit: 10 requests per second per API, then 429 (**sure**). 0 turns it off.
     pub per_second_limit: u32,
+    /// How answer times are written; GoTo's own examples by default. Changeable at run time
+    /// (`Sandbox::set_time_format`, `POST /_admin/time-format`).
+    pub time_format: TimeFormat,
     pub clients: Vec<RegisteredClient>,
 }
 
@@ -65,6 +89,7 @@ impl Default for SandboxConfig {
             code_ttl: Duration::from_secs(60),
             rotate_refresh_tokens: true,
             per_second_limit: 10,
+            time_format: TimeFormat::default(),
             clients: Vec::new(),
         }
     }
@@ -78,6 +103,7 @@ struct ConfigFile {
     code_ttl_secs: Option<u64>,
     rotate_refresh_tokens: Option<bool>,
     per_second_limit: Option<u32>,
+    time_format: Option<TimeFormat>,
     clients: Option<Vec<ClientFile>>,
 }
 
@@ -87,6 +113,8 @@ struct ClientFile {
     client_id: String,
     client_secret: String,
     redirect_uris: Vec<String>,
+    /// Omitted: every scope the sandbox knows, as `RegisteredClient::new`.
+    scopes: Option<Vec<String>>,
 }
 
 impl SandboxConfig {
@@ -104,6 +132,16 @@ impl SandboxConfig {
             }
             if client.redirect_uris.is_empty() {
                 return Err(format!("client {} has no redirect URI", client.client_id));
+            }
+            if let Some(scope) = client
+                .scopes
+                .iter()
+                .find(|s| s.is_empty() || s.contains(char::is_whitespace))
+            {
+                return Err(format!(
+                    "client {} has the scope {scope:?}: scopes are single non-empty words",
+                    client.client_id
+                ));
             }
             for uri in &client.redirect_uris {
                 let parsed = url::Url::parse(uri)
@@ -139,12 +177,16 @@ impl SandboxConfig {
         if let Some(limit) = file.per_second_limit {
             self.per_second_limit = limit;
         }
+        if let Some(format) = file.time_format {
+            self.time_format = format;
+        }
         for client in file.clients.unwrap_or_default() {
-            self.add_client(RegisteredClient::new(
-                client.client_id,
-                client.client_secret,
-                client.redirect_uris,
-            ));
+            let mut registered =
+                RegisteredClient::new(client.client_id, client.client_secret, client.redirect_uris);
+            if let Some(scopes) = client.scopes {
+                registered = registered.with_scopes(scopes);
+            }
+            self.add_client(registered);
         }
         Ok(())
     }
@@ -157,7 +199,8 @@ impl SandboxConfig {
     }
 
     /// Overlays `GOTO_SANDBOX_ACCESS_TOKEN_TTL`, `GOTO_SANDBOX_CODE_TTL` (seconds),
-    /// `GOTO_SANDBOX_ROTATE_REFRESH_TOKENS` (true/false) and `GOTO_SANDBOX_PER_SECOND_LIMIT`.
+    /// `GOTO_SANDBOX_ROTATE_REFRESH_TOKENS` (true/false), `GOTO_SANDBOX_PER_SECOND_LIMIT` and
+    /// `GOTO_SANDBOX_TIME_FORMAT` (`zulu`, `offset`, `colon`, `millis`, `bare-dot`).
     /// `lookup` is `std::env::var` in the binary and a map in tests.
     pub fn apply_env(&mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<(), String> {
         let number = |name: &str| -> Result<Option<u64>, String> {
@@ -185,11 +228,17 @@ impl SandboxConfig {
                 format!("GOTO_SANDBOX_ROTATE_REFRESH_TOKENS: {v:?} is not true or false")
             })?;
         }
+        if let Some(v) = lookup("GOTO_SANDBOX_TIME_FORMAT") {
+            self.time_format = v
+                .parse()
+                .map_err(|e| format!("GOTO_SANDBOX_TIME_FORMAT: {e}"))?;
+        }
         Ok(())
     }
 
-    /// Registers a client; a second registration of the same id and secret adds redirect URIs,
-    /// so `--client id:secret:uri1 --client id:secret:uri2` gives one client with two URIs.
+    /// Registers a client; a second registration of the same id and secret adds redirect URIs
+    /// (and scopes), so `--client id:secret:uri1 --client id:secret:uri2` gives one client with
+    /// two URIs.
     pub fn add_client(&mut self, client: RegisteredClient) {
         if let Some(existing) = self
             .clients
@@ -199,6 +248,11 @@ impl SandboxConfig {
             for uri in client.redirect_uris {
                 if !existing.redirect_uris.contains(&uri) {
                     existing.redirect_uris.push(uri);
+                }
+            }
+            for scope in client.scopes {
+                if !existing.scopes.contains(&scope) {
+                    existing.scopes.push(scope);
                 }
             }
         } else {
@@ -240,6 +294,7 @@ mod tests {
         assert_eq!(config.code_ttl, Duration::from_secs(60));
         assert!(config.rotate_refresh_tokens);
         assert_eq!(config.per_second_limit, 10);
+        assert_eq!(config.time_format, TimeFormat::BareDot);
     }
 
     #[test]
@@ -282,6 +337,29 @@ mod tests {
             .apply_env(|name| (name == "GOTO_SANDBOX_CODE_TTL").then(|| "soon".to_owned()))
             .is_err());
         assert!(SandboxConfig::from_json(r#"{"ttl": 5}"#).is_err());
+    }
+
+    #[test]
+    fn scopes_and_time_format_come_from_json_and_env() {
+        let mut config = SandboxConfig::from_json(
+            r#"{"time_format": "millis", "clients": [
+                {"client_id": "a", "client_secret": "b", "redirect_uris": ["http://x.example/cb"], "scopes": ["collab:"]},
+                {"client_id": "c", "client_secret": "d", "redirect_uris": ["http://x.example/cb"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(config.time_format, TimeFormat::Millis);
+        assert_eq!(config.clients[0].scopes, vec!["collab:"]);
+        assert_eq!(config.clients[1].scopes, DEFAULT_CLIENT_SCOPES);
+        config
+            .apply_env(|name| (name == "GOTO_SANDBOX_TIME_FORMAT").then(|| "zulu".to_owned()))
+            .unwrap();
+        assert_eq!(config.time_format, TimeFormat::Zulu);
+        assert!(config
+            .apply_env(|name| (name == "GOTO_SANDBOX_TIME_FORMAT").then(|| "iso".to_owned()))
+            .is_err());
+        assert!(SandboxConfig::from_json(r#"{"time_format": "iso"}"#).is_err());
+        config.clients[0].scopes = vec!["collab: identity:".into()];
+        assert!(config.validate().is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use axum::Json;
 use serde_json::json;
 
 use crate::consent_page;
+use crate::scope::Api;
 
 #[derive(Debug)]
 pub(crate) enum SandboxError {
@@ -22,6 +23,20 @@ pub(crate) enum SandboxError {
     /// Bad, missing or expired bearer token on the REST API: 403 with GoTo's body (**sure**
     /// second-hand).
     InvalidToken,
+    /// Bad, missing or expired bearer token on the identity (SCIM) or Admin API: 401 with the
+    /// GoTo platform's `errorCode`/`message` body (**assumed** from GoTo Connect's observed one).
+    PlatformInvalidToken,
+    /// The token lacks the scope `api` needs: 403, G2M-shaped for G2M (**assumed**), platform-
+    /// shaped `AUTHZ_INSUFFICIENT_SCOPE` for identity and admin (observed on GoTo Connect).
+    InsufficientScope {
+        api: Api,
+        scope: &'static str,
+    },
+    /// An Admin API call by someone who is not an admin of the account: 403 `AUTHZ_FORBIDDEN`
+    /// (**assumed**).
+    PlatformForbidden(String),
+    /// A bad query parameter on the Admin API: 400 `INVALID_PARAMETER` (**assumed**).
+    InvalidParameter(String),
     /// The token is fine but its user may not do this (e.g. `/organizers` without admin rights).
     /// The body's shape is **assumed** (GoTo documents none).
     Forbidden(String),
@@ -73,6 +88,15 @@ fn g2m_error(status: StatusCode, code: &str, msg: &str) -> Response {
     (status, Json(json!({ "int_err_code": code, "msg": msg }))).into_response()
 }
 
+/// The body GoTo's newer platform APIs (identity, Admin, GoTo Connect) answer errors with.
+fn platform_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({ "errorCode": code, "message": message })),
+    )
+        .into_response()
+}
+
 impl IntoResponse for SandboxError {
     fn into_response(self) -> Response {
         match self {
@@ -110,6 +134,25 @@ impl IntoResponse for SandboxError {
                 "InvalidToken",
                 "Invalid token passed",
             ),
+            SandboxError::PlatformInvalidToken => platform_error(
+                StatusCode::UNAUTHORIZED,
+                "AUTHN_INVALID_TOKEN",
+                "Invalid token passed",
+            ),
+            SandboxError::InsufficientScope { api, scope } => {
+                let message = format!("This call needs the scope {scope}");
+                if api.is_g2m() {
+                    g2m_error(StatusCode::FORBIDDEN, "InsufficientScope", &message)
+                } else {
+                    platform_error(StatusCode::FORBIDDEN, "AUTHZ_INSUFFICIENT_SCOPE", &message)
+                }
+            }
+            SandboxError::PlatformForbidden(message) => {
+                platform_error(StatusCode::FORBIDDEN, "AUTHZ_FORBIDDEN", &message)
+            }
+            SandboxError::InvalidParameter(message) => {
+                platform_error(StatusCode::BAD_REQUEST, "INVALID_PARAMETER", &message)
+            }
             SandboxError::Forbidden(msg) => g2m_error(StatusCode::FORBIDDEN, "AccessDenied", &msg),
             SandboxError::NotFound(msg) => g2m_error(StatusCode::NOT_FOUND, "NotFound", &msg),
             SandboxError::BadRequest(msg) => {

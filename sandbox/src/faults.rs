@@ -1,6 +1,7 @@
 //! Fault switches tests flip at run time: added latency, failures, a hang, forced 429s and a
-//! connection dropped mid-response, or an answer held back after the call was handled. Each switch applies to the G2M REST API, the token
-//! endpoint, or both (`FaultTarget`); the default is the REST API.
+//! connection dropped mid-response, or an answer held back after the call was handled. Each
+//! switch applies to the bearer APIs (G2M REST, SCIM identity, Admin API), the token endpoint, or
+//! both (`FaultTarget`); the default is the bearer APIs.
 //!
 //! One call consumes at most one counted outcome, in this order: fail, forced 429, drop. The
 //! latency and a pending hang are waited out first.
@@ -26,7 +27,8 @@ use crate::Sandbox;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FaultTarget {
-    /// The G2M REST API under `/G2M/rest`.
+    /// The bearer APIs: G2M REST under `/G2M/rest`, SCIM `/identity/v1` and the Admin API
+    /// `/admin/rest/v1` (GoTo serves them all on its API host).
     #[default]
     Api,
     /// The token endpoints (`/oauth/v2/token`, `/oauth/token`).
@@ -60,6 +62,10 @@ pub struct FaultSettings {
     pub fail_next: u32,
     pub fail_status: u16,
     pub fail_target: FaultTarget,
+    /// How many calls still go through untouched before those failures start (so a test can
+    /// fail the second page of a listing, not the first).
+    #[serde(default)]
+    pub fail_after: u32,
     /// The next call waits this long before it is answered.
     pub hang_next_ms: Option<u64>,
     pub hang_target: FaultTarget,
@@ -119,10 +125,21 @@ impl Faults {
     }
 
     pub fn fail_next_on(&self, target: FaultTarget, count: u32, status: u16) {
+        self.fail_next_after_on(target, 0, count, status);
+    }
+
+    /// The next `after` REST calls are handled as usual, then the `count` after them answer
+    /// `status` without being handled.
+    pub fn fail_next_after(&self, after: u32, count: u32, status: u16) {
+        self.fail_next_after_on(FaultTarget::Api, after, count, status);
+    }
+
+    pub fn fail_next_after_on(&self, target: FaultTarget, after: u32, count: u32, status: u16) {
         self.with(|s| {
             s.fail_next = count;
             s.fail_status = status;
             s.fail_target = target;
+            s.fail_after = after;
         });
     }
 
@@ -201,7 +218,13 @@ impl Faults {
                 }
                 _ => None,
             };
-            let outcome = if s.fail_next > 0 && s.fail_target.covers(call) {
+            let failing = s.fail_next > 0 && s.fail_target.covers(call);
+            // A call let through before the failures start may still meet the other switches.
+            let let_through = failing && s.fail_after > 0;
+            if let_through {
+                s.fail_after -= 1;
+            }
+            let outcome = if failing && !let_through {
                 s.fail_next -= 1;
                 Some(Outcome::Fail(
                     StatusCode::from_u16(s.fail_status)
@@ -360,6 +383,17 @@ mod tests {
         faults.fail_next(2, 503);
         assert!(matches!(faults.plan(CallKind::Api).outcome, Some(Outcome::Fail(s)) if s == 503));
         assert!(faults.plan(CallKind::Token).outcome.is_none());
+        assert!(faults.plan(CallKind::Api).outcome.is_some());
+        assert!(faults.plan(CallKind::Api).outcome.is_none());
+    }
+
+    #[test]
+    fn failures_can_start_after_some_calls() {
+        let faults = Faults::default();
+        faults.fail_next_after(1, 2, 503);
+        assert!(faults.plan(CallKind::Token).outcome.is_none());
+        assert!(faults.plan(CallKind::Api).outcome.is_none());
+        assert!(faults.plan(CallKind::Api).outcome.is_some());
         assert!(faults.plan(CallKind::Api).outcome.is_some());
         assert!(faults.plan(CallKind::Api).outcome.is_none());
     }

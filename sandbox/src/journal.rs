@@ -41,8 +41,8 @@ pub struct JournalEntry {
     pub path: String,
     pub at: DateTime<Utc>,
     pub status: u16,
-    /// The organizer key of the bearer token's user (REST calls), or of the user a code or
-    /// token was issued for (OAuth calls).
+    /// The organizer key of the bearer token's user (G2M, identity and Admin API calls), or of
+    /// the user a code or token was issued for (OAuth calls).
     pub user: Option<String>,
     /// The client id of a token call (from HTTP Basic) or of an authorize call.
     pub client_id: Option<String>,
@@ -183,7 +183,10 @@ pub(crate) async fn record(
     if path == "/_admin" || path.starts_with("/_admin/") {
         return next.run(req).await;
     }
-    let user = if path.starts_with("/G2M/rest/") {
+    let bearer_api = ["/G2M/rest/", "/identity/", "/admin/rest/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+    let user = if bearer_api {
         bearer::token(req.headers())
             .and_then(|token| sandbox.tokens().owner_of_access(token).map(str::to_owned))
     } else {

@@ -1,5 +1,6 @@
-//! A local stand-in for GoTo: OAuth 2.0 on both of GoTo's hosts' paths and the GoToMeeting REST
-//! API, with seeded people, fault switches and a request journal. It copies the wire facts of
+//! A local stand-in for GoTo: OAuth 2.0 on both of GoTo's hosts' paths, the GoToMeeting REST
+//! API, SCIM's `Users/me` and the Admin API's `me` and users list, with seeded people, scopes,
+//! fault switches and a request journal. It copies the wire facts of
 //! `shared/reference/goto-api.md`; comments mark which are GoTo's documented behaviour (**sure**)
 //! and which are assumptions (**assumed**). `README.md` beside this crate lists the HTTP surface.
 //!
@@ -8,12 +9,14 @@
 //! - standalone: `Sandbox::serve(listener)`, or the `goto-sandbox` binary.
 
 mod admin;
+mod admin_api;
 mod bearer;
 mod client_auth;
 mod config;
 mod consent_page;
 mod error;
 mod faults;
+mod identity;
 mod journal;
 mod meeting_rules;
 mod meeting_store;
@@ -21,7 +24,10 @@ mod meetings;
 mod oauth;
 mod organizers;
 mod rate_limit;
+mod scope;
 mod seed;
+mod seed_generated;
+mod time_format;
 mod tokens;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -35,7 +41,9 @@ pub use config::{parse_client_arg, RegisteredClient, SandboxConfig};
 pub use faults::{FaultSettings, FaultTarget, Faults};
 pub use journal::{JournalEntry, TokenCalls, CLIENT_CLOSED_REQUEST};
 pub use meeting_store::SandboxMeeting;
+pub use scope::{DEFAULT_CLIENT_SCOPES, SCOPE_COLLAB, SCOPE_IDENTITY, SCOPE_IDENTITY_SCIM_ME};
 pub use seed::{OrganizerStatus, SeedAccount, SeedOrganizer, MAIN_ACCOUNT_KEY, OTHER_ACCOUNT_KEY};
+pub use time_format::TimeFormat;
 
 use journal::Journal;
 use meeting_store::MeetingStore;
@@ -57,6 +65,8 @@ struct Inner {
     faults: Faults,
     journal: Journal,
     rate_limiter: RateLimiter,
+    /// Starts as `config.time_format`; tests switch it at run time.
+    time_format: Mutex<TimeFormat>,
 }
 
 impl Sandbox {
@@ -69,6 +79,7 @@ impl Sandbox {
         Sandbox {
             inner: Arc::new(Inner {
                 rate_limiter: RateLimiter::new(config.per_second_limit),
+                time_format: Mutex::new(config.time_format),
                 config,
                 seed: Seed::build(),
                 tokens: Mutex::new(TokenStore::default()),
@@ -79,8 +90,8 @@ impl Sandbox {
         }
     }
 
-    /// All routes at the root: `/oauth/…`, `/G2M/rest/…`, `/_admin/…`. Nest it under any
-    /// prefix; the consent form posts back with a relative URL.
+    /// All routes at the root: `/oauth/…`, `/G2M/rest/…`, `/identity/v1/…`, `/admin/rest/v1/…`,
+    /// `/_admin/…`. Nest it under any prefix; the consent form posts back with a relative URL.
     pub fn router(&self) -> Router {
         let api = Router::new()
             .route("/meetings", post(meetings::create))
@@ -94,6 +105,15 @@ impl Sandbox {
             .route("/upcomingMeetings", get(meetings::upcoming))
             .route("/organizers", get(organizers::list))
             .layer(from_fn_with_state(self.clone(), faults::api_faults));
+        // GoTo serves these on the same API host as G2M; the "api" fault target covers them too.
+        let platform = Router::new()
+            .route("/identity/v1/Users/me", get(identity::me))
+            .route("/admin/rest/v1/me", get(admin_api::me))
+            .route(
+                "/admin/rest/v1/accounts/{account_key}/users",
+                get(admin_api::users),
+            )
+            .layer(from_fn_with_state(self.clone(), faults::api_faults));
         let token = Router::new()
             .route("/oauth/v2/token", post(oauth::token_legacy))
             .route("/oauth/token", post(oauth::token_current))
@@ -103,6 +123,7 @@ impl Sandbox {
             .route("/oauth/v2/authorize", authorize.clone())
             .route("/oauth/authorize", authorize)
             .merge(token)
+            .merge(platform)
             .nest("/G2M/rest", api)
             .nest("/_admin", admin::router())
             .layer(from_fn_with_state(self.clone(), journal::record))
@@ -167,6 +188,17 @@ impl Sandbox {
 
     pub fn clear_faults(&self) {
         self.faults().clear();
+    }
+
+    /// How answer times are written now.
+    pub fn time_format(&self) -> TimeFormat {
+        *self.inner.time_format.lock().expect("time format lock")
+    }
+
+    /// Answers from now on write times in `format` (meetings already stored are unchanged; only
+    /// their rendering is).
+    pub fn set_time_format(&self, format: TimeFormat) {
+        *self.inner.time_format.lock().expect("time format lock") = format;
     }
 
     /// Every access token issued so far stops working now; refresh tokens still work.

@@ -4,6 +4,7 @@
 //! goto-sandbox [--host 127.0.0.1] [--port 9090] [--config sandbox.json]
 //!              [--client id:secret:redirect_uri]... [--access-token-ttl SECS]
 //!              [--code-ttl SECS] [--no-rotate-refresh-tokens] [--per-second-limit N]
+//!              [--time-format zulu|offset|colon|millis|bare-dot]
 //! ```
 //! Settings are applied in this order: defaults, the JSON file (`--config` or
 //! `GOTO_SANDBOX_CONFIG`), environment variables (`GOTO_SANDBOX_ACCESS_TOKEN_TTL`, …), then
@@ -16,7 +17,8 @@ use goto_sandbox::{parse_client_arg, RegisteredClient, Sandbox, SandboxConfig};
 
 const USAGE: &str = "usage: goto-sandbox [--host ADDR] [--port N] [--config FILE.json] \
 [--client id:secret:redirect_uri]... [--access-token-ttl SECS] [--code-ttl SECS] \
-[--no-rotate-refresh-tokens] [--per-second-limit N]";
+[--no-rotate-refresh-tokens] [--per-second-limit N] \
+[--time-format zulu|offset|colon|millis|bare-dot]";
 
 /// Registered when no client is given, for a backend on its default `127.0.0.1:8080` with the
 /// brief's two callback paths. Their secrets are not secret: this is a local sandbox.
@@ -98,6 +100,11 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
                     .parse()
                     .map_err(|_| format!("--per-second-limit: {text:?} is not a number"))?;
             }
+            "--time-format" => {
+                config.time_format = value(&mut rest, "--time-format")?
+                    .parse()
+                    .map_err(|e| format!("--time-format: {e}"))?;
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option {other:?}\n{USAGE}")),
         }
@@ -147,6 +154,10 @@ async fn main() {
     );
     println!("  token      {base}/oauth/v2/token       (current host path: {base}/oauth/token)");
     println!("  G2M REST   {base}/G2M/rest");
+    println!("  SCIM me    {base}/identity/v1/Users/me");
+    println!(
+        "  Admin API  {base}/admin/rest/v1/me, {base}/admin/rest/v1/accounts/{{accountKey}}/users"
+    );
     println!("  admin      {base}/_admin");
     println!(
         "  access tokens live {} s, codes {} s, refresh tokens {}, limit {} requests/s per token",
@@ -159,6 +170,11 @@ async fn main() {
         },
         config.per_second_limit
     );
+    println!(
+        "  answer times like {} (--time-format {})",
+        config.time_format.example(),
+        config.time_format
+    );
     println!("registered clients:");
     for client in &config.clients {
         if options.demo {
@@ -166,6 +182,7 @@ async fn main() {
         } else {
             println!("  {}", client.client_id);
         }
+        println!("    scopes {}", client.scopes.join(" "));
         for uri in &client.redirect_uris {
             println!("    redirect {uri}");
         }
@@ -217,8 +234,12 @@ mod tests {
             "--access-token-ttl",
             "5",
             "--no-rotate-refresh-tokens",
+            "--time-format",
+            "millis",
         ]))
         .unwrap();
+        assert_eq!(options.config.time_format, goto_sandbox::TimeFormat::Millis);
+        assert!(parse_args(args(&["--time-format", "iso"])).is_err());
         assert_eq!(options.port, 0);
         assert!(!options.demo);
         assert_eq!(options.config.clients[0].redirect_uris.len(), 2);

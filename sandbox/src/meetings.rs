@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use chrono::{SecondsFormat, Utc};
+use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::bearer::Caller;
@@ -20,10 +20,6 @@ use crate::meeting_store::SandboxMeeting;
 use crate::seed::SeedOrganizer;
 use crate::tokens::random_string;
 use crate::Sandbox;
-
-fn time(t: chrono::DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 fn may_read(meeting: &SandboxMeeting, caller: &SeedOrganizer) -> bool {
     meeting.account_key == caller.account_key
@@ -108,6 +104,7 @@ pub(crate) async fn create(
 }
 
 /// `GET /meetings/{id}` → a one-element array in camelCase, `createTime` always "" (**sure**).
+/// Times are written in the sandbox's current `TimeFormat`.
 pub(crate) async fn get_one(
     State(sandbox): State<Sandbox>,
     Caller(caller): Caller,
@@ -120,6 +117,7 @@ pub(crate) async fn get_one(
         .filter(|m| may_read(m, &caller))
         .cloned()
         .ok_or_else(not_found)?;
+    let time = |t| sandbox.time_format().format(t);
     let max_participants = sandbox
         .inner
         .seed
@@ -203,6 +201,7 @@ pub(crate) async fn start(
 
 /// `GET /upcomingMeetings` → the caller's own meetings that have not ended, soonest first, with
 /// string `meetingId`, `organizerKey`, `accountKey` and the organizer's details (**sure**).
+/// Times are written in the sandbox's current `TimeFormat`.
 pub(crate) async fn upcoming(
     State(sandbox): State<Sandbox>,
     Caller(caller): Caller,
@@ -215,6 +214,7 @@ pub(crate) async fn upcoming(
         .filter(|m| m.organizer_key == caller.organizer_key && m.end_time > now)
         .collect();
     mine.sort_by_key(|m| m.start_time);
+    let time = |t| sandbox.time_format().format(t);
     let list: Vec<Value> = mine
         .iter()
         .map(|m| {

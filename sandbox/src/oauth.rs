@@ -1,12 +1,14 @@
 //! OAuth 2.0 authorization-code grant on both of GoTo's hosts' paths (reference §1):
 //! `/oauth/v2/authorize` + `/oauth/v2/token` (legacy `api.getgo.com`, token body with
 //! `organizer_key`, `account_key`, names, `version`) and `/oauth/authorize` + `/oauth/token`
-//! (current `authentication.logmeininc.com`, token body with `scope` and `principal`).
+//! (current `authentication.logmeininc.com`, token body with `scope` and `principal`, and the
+//! minimal `{access_token, expires_in, scope, principal}` for a refresh that issues no new
+//! refresh token).
 //!
 //! The rules are RFC 6749's, as GoTo follows them: registered redirect URIs compared exactly,
 //! HTTP Basic client authentication, single-use short-lived codes, the token call's
-//! `redirect_uri` equal to the authorize one, RFC 6749 error bodies. PKCE (RFC 7636) is verified
-//! whenever a challenge was sent.
+//! `redirect_uri` equal to the authorize one, RFC 6749 error bodies, `invalid_scope` for a scope
+//! the client was not granted. PKCE (RFC 7636) is verified whenever a challenge was sent.
 
 use std::collections::HashMap;
 
@@ -21,13 +23,10 @@ use crate::client_auth;
 use crate::consent_page::{consent_page, Consent};
 use crate::error::SandboxError;
 use crate::journal::JournalNote;
+use crate::scope;
 use crate::seed::{OrganizerStatus, SeedOrganizer};
 use crate::tokens::{CodeGrant, Issued, Pkce};
 use crate::Sandbox;
-
-/// What a token grants when the authorize call names no scope ("omitted = all scopes of the
-/// client", **sure**). The scope names themselves are **assumed**.
-pub(crate) const DEFAULT_SCOPE: &str = "collab: identity:scim.me";
 
 /// Which of GoTo's two hosts' token paths was called: it decides the token body's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +65,7 @@ struct Trusted {
 
 struct AuthorizeRequest {
     trusted: Trusted,
-    scope: String,
+    scopes: Vec<String>,
     pkce: Option<Pkce>,
     approve: Option<String>,
 }
@@ -131,22 +130,41 @@ impl IntoResponse for Refusal {
 /// The whole authorize request, checked.
 fn checked(sandbox: &Sandbox, params: &Params) -> Result<AuthorizeRequest, Refusal> {
     let trusted = trusted(sandbox, params).map_err(Refusal::Page)?;
-    match details(params) {
-        Ok((scope, pkce, approve)) => Ok(AuthorizeRequest {
+    let (requested, pkce, approve) = match details(params) {
+        Ok(details) => details,
+        Err((error, description)) => {
+            return Err(Refusal::Redirect {
+                trusted,
+                error,
+                description,
+            })
+        }
+    };
+    // What the client was granted in the developer center; `trusted` found it, so it is there.
+    let granted = sandbox
+        .inner
+        .config
+        .clients
+        .iter()
+        .find(|c| c.client_id == trusted.client_id)
+        .map_or(&[][..], |c| c.scopes.as_slice());
+    // RFC 6749 §4.1.2.1: a scope the client may not have is `invalid_scope`, sent back.
+    match scope::resolve(requested.as_deref(), granted) {
+        Ok(scopes) => Ok(AuthorizeRequest {
             trusted,
-            scope,
+            scopes,
             pkce,
             approve,
         }),
-        Err((error, description)) => Err(Refusal::Redirect {
+        Err(_) => Err(Refusal::Redirect {
             trusted,
-            error,
-            description,
+            error: "invalid_scope",
+            description: "a requested scope is not granted to this client",
         }),
     }
 }
 
-type Details = (String, Option<Pkce>, Option<String>);
+type Details = (Option<String>, Option<Pkce>, Option<String>);
 
 /// Everything but the client and its redirect URI: scope, PKCE, `sandbox_approve`.
 fn details(params: &Params) -> Result<Details, (&'static str, &'static str)> {
@@ -191,11 +209,7 @@ fn details(params: &Params) -> Result<Details, (&'static str, &'static str)> {
             ))
         }
     };
-    Ok((
-        scope.unwrap_or(DEFAULT_SCOPE).to_owned(),
-        pkce,
-        approve.map(str::to_owned),
-    ))
+    Ok((scope.map(str::to_owned), pkce, approve.map(str::to_owned)))
 }
 
 fn redirect(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
@@ -226,7 +240,7 @@ fn approve(sandbox: &Sandbox, request: AuthorizeRequest, organizer: &SeedOrganiz
         client_id: request.trusted.client_id.clone(),
         redirect_uri: request.trusted.redirect_uri.clone(),
         organizer_key: organizer.organizer_key.clone(),
-        scope: request.scope,
+        scopes: request.scopes,
         pkce: request.pkce,
         expires: std::time::Instant::now() + sandbox.inner.config.code_ttl,
     });
@@ -265,10 +279,11 @@ fn render(
     selected: Option<&str>,
     problem: Option<&str>,
 ) -> Response {
+    let scope = request.scopes.join(" ");
     let html = consent_page(&Consent {
         client_id: &request.trusted.client_id,
         redirect_uri: &request.trusted.redirect_uri,
-        scope: &request.scope,
+        scope: &scope,
         seed: &sandbox.inner.seed,
         selected,
         problem,
@@ -480,6 +495,13 @@ fn exchange(
 }
 
 /// The token response of either host (reference §1, **sure**).
+///
+/// Legacy: `access_token, token_type, refresh_token (unless a refresh keeps the old one),
+/// expires_in` and the user's keys and names. Current: `access_token, token_type, refresh_token,
+/// expires_in, scope, principal` when a refresh token is issued; otherwise GoTo's documented
+/// minimal refresh answer `{access_token, expires_in, scope, principal}` with neither
+/// `token_type` nor `refresh_token` (**sure**: developer.goto.com/guides/Authentication/
+/// 05_HOW_refreshToken, "there is no refresh_token field in the response body").
 fn token_body(sandbox: &Sandbox, host: Host, issued: &Issued) -> Result<Value, SandboxError> {
     let seed = &sandbox.inner.seed;
     let organizer = seed
@@ -490,7 +512,10 @@ fn token_body(sandbox: &Sandbox, host: Host, issued: &Issued) -> Result<Value, S
     let expires_in = ttl.as_secs() + u64::from(ttl.subsec_nanos() > 0);
     let mut body = Map::new();
     body.insert("access_token".into(), json!(issued.access_token));
-    body.insert("token_type".into(), json!("Bearer"));
+    let minimal = host == Host::Current && issued.refresh_token.is_none();
+    if !minimal {
+        body.insert("token_type".into(), json!("Bearer"));
+    }
     if let Some(refresh) = &issued.refresh_token {
         body.insert("refresh_token".into(), json!(refresh));
     }
@@ -509,7 +534,8 @@ fn token_body(sandbox: &Sandbox, host: Host, issued: &Issued) -> Result<Value, S
             body.insert("version".into(), json!("3"));
         }
         Host::Current => {
-            body.insert("scope".into(), json!(issued.scope));
+            // The token's scopes, space-separated (RFC 6749 §5.1).
+            body.insert("scope".into(), json!(issued.scopes.join(" ")));
             body.insert("principal".into(), json!(organizer.email));
         }
     }

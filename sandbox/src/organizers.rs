@@ -1,6 +1,8 @@
-//! `GET /organizers`, GoTo's "All organizers" (reference §2, **sure**: admin only, deprecated by
-//! GoTo but live). Lists every user of the admin's own account, suspended and unlicensed ones
-//! included, so the caller can filter (only active organizers holding G2M may co-organize).
+//! `GET /G2M/rest/organizers`: **deprecated by GoTo** ("please use 'Get users' from the GoTo
+//! Admin API", **sure**: G2M OpenAPI) and not used by the product, which lists people through
+//! the Admin API (`admin_api.rs`). Kept so older clients still find it. Admin only, and it needs
+//! the Admin Center scope `identity:` besides G2M's `collab:` (**sure**, G2M OpenAPI). Lists
+//! every user of the admin's own account, suspended and unlicensed ones included.
 //!
 //! GoTo's account-scoped `/accounts/{accountKey}/organizers` belongs to GoToTraining's API, not
 //! to the G2M reference this sandbox copies, so it is not served.
@@ -9,13 +11,13 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::bearer::Caller;
+use crate::bearer::OrganizersCaller;
 use crate::error::SandboxError;
 use crate::Sandbox;
 
 pub(crate) async fn list(
     State(sandbox): State<Sandbox>,
-    Caller(caller): Caller,
+    OrganizersCaller(caller): OrganizersCaller,
 ) -> Result<Json<Value>, SandboxError> {
     if !caller.admin {
         // 403 with an assumed body: GoTo documents only that an admin token is needed.

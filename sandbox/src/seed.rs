@@ -1,18 +1,29 @@
-//! The people the sandbox knows: one company account with 66 users (one of them the admin
+//! The people the sandbox knows: one company account with 250 users (one of them the admin
 //! service account), and a small second account so "another account's organizer" and
 //! "another account's meeting" can be tested.
+//!
+//! The main account is 66 hand-written people (tests and docs name them) followed by 184
+//! generated ones (`seed_generated.rs`), enough for the Admin API's users list to need three
+//! pages of 100.
 //!
 //! Everything is deterministic: same names, same emails, same keys on every start, so tests and
 //! screenshots can name them. Keys come from a fixed SplitMix64 sequence (not `rand`'s StdRng,
 //! whose output may change between versions).
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
+
+use crate::seed_generated;
 
 /// The main account. The value is the one in GoTo's published token example (**sure**). It
 /// does not fit an i64, which is one reason account keys travel as strings.
 pub const MAIN_ACCOUNT_KEY: &str = "9999982253621659654";
 /// The second, small account.
 pub const OTHER_ACCOUNT_KEY: &str = "9999971340268815237";
+
+/// How many users the main account has, admin included.
+pub(crate) const MAIN_ACCOUNT_USERS: usize = 250;
 
 const MAIN_DOMAIN: &str = "solaris-logistica.example";
 const OTHER_DOMAIN: &str = "northwind-traders.example";
@@ -49,10 +60,13 @@ pub struct SeedOrganizer {
     /// GoTo product codes: `G2M` (GoToMeeting), `G2W` (Webinar), `G2T` (Training), `G2A` (Assist).
     pub products: Vec<String>,
     pub max_attendees: u32,
-    /// The account's admin service account: only its tokens may call `GET /organizers`.
+    /// The account's admin service account: only its tokens may call `GET /organizers` and the
+    /// Admin API (`adminRoles: ["SUPER_USER"]` there).
     pub admin: bool,
     /// As `upcomingMeetings` reports it, e.g. `es_ES`.
     pub locale: String,
+    /// The Admin API's `timeZone`, an IANA name that fits the locale (e.g. `Europe/Madrid`).
+    pub time_zone: String,
 }
 
 impl SeedOrganizer {
@@ -79,8 +93,8 @@ pub struct SeedAccount {
     pub account_type: String,
 }
 
-#[derive(Clone, Copy)]
-enum Plan {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Plan {
     /// G2M only.
     Meeting,
     /// G2M and GoToWebinar.
@@ -116,6 +130,30 @@ type Person = (
     Plan,
     &'static str,
 );
+
+/// One person before keys and e-mail are given: hand-written (`Person`) or generated.
+#[derive(Clone, Debug)]
+pub(crate) struct PersonSpec {
+    pub first_name: String,
+    pub last_name: String,
+    pub group: usize,
+    pub status: OrganizerStatus,
+    pub plan: Plan,
+    pub locale: String,
+}
+
+impl PersonSpec {
+    fn from_person(&(first, last, group, status, plan, locale): &Person) -> PersonSpec {
+        PersonSpec {
+            first_name: first.to_owned(),
+            last_name: last.to_owned(),
+            group,
+            status,
+            plan,
+            locale: locale.to_owned(),
+        }
+    }
+}
 
 const MAIN_GROUPS: [(u64, &str); 7] = [
     (4_412_097_731, "Sistemas"),
@@ -492,22 +530,36 @@ impl Seed {
                 account_type: "corporate".to_owned(),
             },
         ];
+        let mut main: Vec<PersonSpec> = MAIN_PEOPLE.iter().map(PersonSpec::from_person).collect();
+        let mut taken: HashSet<String> = main
+            .iter()
+            .map(|p| email_for(&p.first_name, &p.last_name, MAIN_DOMAIN))
+            .collect();
+        main.extend(seed_generated::people(
+            MAIN_ACCOUNT_USERS - MAIN_PEOPLE.len(),
+            MAIN_GROUPS.len(),
+            MAIN_DOMAIN,
+            &mut taken,
+        ));
+        // The generated people take the keys that follow the hand-written ones in the same
+        // sequence, so the first 66 keep theirs.
         let mut organizers = people(
             MAIN_ACCOUNT_KEY,
             MAIN_DOMAIN,
             &MAIN_GROUPS,
-            &MAIN_PEOPLE,
+            &main,
             0x5eed_0001,
             250,
         );
         organizers[0].admin = true;
         // The admin is the brief's service account; its address says so.
         organizers[0].email = format!("goto-admin@{MAIN_DOMAIN}");
+        let other: Vec<PersonSpec> = OTHER_PEOPLE.iter().map(PersonSpec::from_person).collect();
         organizers.extend(people(
             OTHER_ACCOUNT_KEY,
             OTHER_DOMAIN,
             &OTHER_GROUPS,
-            &OTHER_PEOPLE,
+            &other,
             0x5eed_0002,
             150,
         ));
@@ -539,34 +591,58 @@ fn people(
     account_key: &str,
     domain: &str,
     groups: &[(u64, &str)],
-    list: &[Person],
+    list: &[PersonSpec],
     key_seed: u64,
     max_attendees: u32,
 ) -> Vec<SeedOrganizer> {
     let mut keys = SplitMix64(key_seed);
     list.iter()
-        .map(
-            |&(first_name, last_name, group, status, plan, locale)| SeedOrganizer {
-                organizer_key: keys.organizer_key().to_string(),
-                account_key: account_key.to_owned(),
-                email: email_for(first_name, last_name, domain),
-                first_name: first_name.to_owned(),
-                last_name: last_name.to_owned(),
-                group_id: groups[group].0,
-                group_name: groups[group].1.to_owned(),
-                status,
-                products: plan.products(),
-                max_attendees,
-                admin: false,
-                locale: locale.to_owned(),
-            },
-        )
+        .map(|p| SeedOrganizer {
+            organizer_key: keys.organizer_key().to_string(),
+            account_key: account_key.to_owned(),
+            email: email_for(&p.first_name, &p.last_name, domain),
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+            group_id: groups[p.group].0,
+            group_name: groups[p.group].1.to_owned(),
+            status: p.status,
+            products: p.plan.products(),
+            max_attendees,
+            admin: false,
+            locale: p.locale.clone(),
+            time_zone: time_zone_for(&p.locale).to_owned(),
+        })
         .collect()
+}
+
+/// A time zone that fits the locale (**assumed**: the seed's choice; GoTo stores each user's own).
+fn time_zone_for(locale: &str) -> &'static str {
+    match locale {
+        "es_MX" => "America/Mexico_City",
+        "es_AR" => "America/Argentina/Buenos_Aires",
+        "es_CL" => "America/Santiago",
+        "es_PE" => "America/Lima",
+        "en_GB" => "Europe/London",
+        "en_US" => "America/New_York",
+        _ => "Europe/Madrid",
+    }
+}
+
+/// A licence key (digits) for an account's product: fixed per account and product code, so the
+/// Admin API's `licenseKeys` never change between starts (**assumed** form).
+pub(crate) fn license_key(account_key: &str, product: &str) -> String {
+    // FNV-1a of "account/product" seeds the same SplitMix64 the keys use.
+    let hash = format!("{account_key}/{product}")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    SplitMix64(hash).organizer_key().to_string()
 }
 
 /// `María de los Ángeles` + `Fernández-Castañeda` → `maria.fernandez-castaneda@domain`:
 /// the first given name and the whole surname, folded to ASCII as mail systems do.
-fn email_for(first_name: &str, last_name: &str, domain: &str) -> String {
+pub(crate) fn email_for(first_name: &str, last_name: &str, domain: &str) -> String {
     let first = first_name.split_whitespace().next().unwrap_or(first_name);
     let local = format!("{}.{}", fold(first), fold(last_name).replace(' ', "."));
     format!("{local}@{domain}")
@@ -592,10 +668,10 @@ fn fold(s: &str) -> String {
 }
 
 /// A tiny, fixed pseudo-random sequence (SplitMix64), so keys never change between builds.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -639,9 +715,12 @@ mod tests {
             .iter()
             .filter(|o| o.account_key == MAIN_ACCOUNT_KEY)
             .collect();
-        assert!(main.len() >= 60);
+        assert_eq!(main.len(), MAIN_ACCOUNT_USERS);
         assert_eq!(seed.organizers.iter().filter(|o| o.admin).count(), 1);
-        assert!(main.iter().filter(|o| o.status == SUSPENDED).count() >= 3);
+        let suspended = main.iter().filter(|o| o.status == SUSPENDED).count();
+        assert!((12..=20).contains(&suspended), "{suspended}");
+        let without_g2m = main.iter().filter(|o| !o.has_g2m()).count();
+        assert!((20..=30).contains(&without_g2m), "{without_g2m}");
         assert!(
             main.iter()
                 .filter(|o| o.status == ACTIVE && !o.has_g2m())
@@ -676,5 +755,44 @@ mod tests {
             seed.organizers[1].email,
             "maria.fernandez-castaneda@solaris-logistica.example"
         );
+    }
+
+    #[test]
+    fn the_first_66_are_the_hand_written_ones_in_order() {
+        let seed = Seed::build();
+        for (n, person) in MAIN_PEOPLE.iter().enumerate().skip(1) {
+            assert_eq!(seed.organizers[n].first_name, person.0);
+            assert_eq!(seed.organizers[n].last_name, person.1);
+        }
+        // Pinned examples from the README.
+        let sergio = seed
+            .by_email("sergio.ramos.canizares@solaris-logistica.example")
+            .unwrap();
+        assert_eq!(sergio.products, vec!["G2W"]);
+        let xavier = seed
+            .by_email("xavier.puig.i.ferrer@solaris-logistica.example")
+            .unwrap();
+        assert_eq!(xavier.products, vec!["G2T"]);
+        assert_eq!(
+            seed.by_email("jose.nunez.ibanez@solaris-logistica.example")
+                .unwrap()
+                .organizer_key,
+            "1447366613921678455"
+        );
+        assert_eq!(
+            seed.by_email("inigo.urrutia.goikoetxea@solaris-logistica.example")
+                .unwrap()
+                .organizer_key,
+            "4342784234598768517"
+        );
+    }
+
+    #[test]
+    fn license_keys_are_digits_and_differ_by_product() {
+        let g2m = license_key(MAIN_ACCOUNT_KEY, "G2M");
+        assert!(g2m.chars().all(|c| c.is_ascii_digit()));
+        assert_eq!(g2m, license_key(MAIN_ACCOUNT_KEY, "G2M"));
+        assert_ne!(g2m, license_key(MAIN_ACCOUNT_KEY, "G2W"));
+        assert_ne!(g2m, license_key(OTHER_ACCOUNT_KEY, "G2M"));
     }
 }

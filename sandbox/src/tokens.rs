@@ -38,14 +38,17 @@ pub(crate) struct CodeGrant {
     pub client_id: String,
     pub redirect_uri: String,
     pub organizer_key: String,
-    pub scope: String,
+    /// What the token will carry: the client's granted scopes, or the subset asked for.
+    pub scopes: Vec<String>,
     pub pkce: Option<Pkce>,
     pub expires: Instant,
 }
 
+/// What a live access token stands for: a user and the scopes it was issued with.
 #[derive(Clone, Debug)]
-struct AccessGrant {
-    organizer_key: String,
+pub(crate) struct AccessGrant {
+    pub organizer_key: String,
+    pub scopes: Vec<String>,
     expires: Instant,
 }
 
@@ -61,7 +64,8 @@ enum RefreshState {
 struct RefreshGrant {
     client_id: String,
     organizer_key: String,
-    scope: String,
+    /// Every access token this refresh token brings keeps the scopes of the original grant.
+    scopes: Vec<String>,
     expires: Instant,
     state: RefreshState,
 }
@@ -73,7 +77,7 @@ pub(crate) struct Issued {
     /// `None` when a non-rotating refresh omits `refresh_token` (**sure**: GoTo may).
     pub refresh_token: Option<String>,
     pub organizer_key: String,
-    pub scope: String,
+    pub scopes: Vec<String>,
 }
 
 #[derive(Default)]
@@ -142,14 +146,15 @@ impl TokenStore {
                 Some(_) => {}
             }
         }
-        let access_token = self.issue_access(&grant.organizer_key, client_id, access_ttl);
+        let access_token =
+            self.issue_access(&grant.organizer_key, &grant.scopes, client_id, access_ttl);
         let refresh_token = random_string(30);
         self.refresh.insert(
             refresh_token.clone(),
             RefreshGrant {
                 client_id: client_id.to_owned(),
                 organizer_key: grant.organizer_key.clone(),
-                scope: grant.scope.clone(),
+                scopes: grant.scopes.clone(),
                 expires: Instant::now() + REFRESH_TOKEN_TTL,
                 state: RefreshState::Live,
             },
@@ -158,7 +163,7 @@ impl TokenStore {
             access_token,
             refresh_token: Some(refresh_token),
             organizer_key: grant.organizer_key,
-            scope: grant.scope,
+            scopes: grant.scopes,
         })
     }
 
@@ -193,7 +198,8 @@ impl TokenStore {
             }
             RefreshState::Live => {}
         }
-        let access_token = self.issue_access(&grant.organizer_key, client_id, access_ttl);
+        let access_token =
+            self.issue_access(&grant.organizer_key, &grant.scopes, client_id, access_ttl);
         let new_refresh = rotate.then(|| {
             let token = random_string(30);
             if let Some(old) = self.refresh.get_mut(refresh_token) {
@@ -213,32 +219,38 @@ impl TokenStore {
             access_token,
             refresh_token: new_refresh,
             organizer_key: grant.organizer_key,
-            scope: grant.scope,
+            scopes: grant.scopes,
         })
     }
 
-    fn issue_access(&mut self, organizer_key: &str, client_id: &str, ttl: Duration) -> String {
+    fn issue_access(
+        &mut self,
+        organizer_key: &str,
+        scopes: &[String],
+        client_id: &str,
+        ttl: Duration,
+    ) -> String {
         let now = Instant::now();
         // Forget tokens long dead so a long-running sandbox does not grow without bound.
         self.access
             .retain(|_, g| g.expires + Duration::from_secs(3600) > now);
-        let token = fake_jwt(organizer_key, client_id, ttl);
+        let token = fake_jwt(organizer_key, scopes, client_id, ttl);
         self.access.insert(
             token.clone(),
             AccessGrant {
                 organizer_key: organizer_key.to_owned(),
+                scopes: scopes.to_vec(),
                 expires: now + ttl,
             },
         );
         token
     }
 
-    /// The organizer key of a live access token.
-    pub fn live_access(&self, token: &str) -> Option<&str> {
+    /// The user and scopes of a live access token.
+    pub fn live_access(&self, token: &str) -> Option<&AccessGrant> {
         self.access
             .get(token)
             .filter(|g| g.expires > Instant::now())
-            .map(|g| g.organizer_key.as_str())
     }
 
     /// The organizer key of any access token the sandbox issued, live or not (for the journal).
@@ -278,12 +290,13 @@ pub(crate) fn random_string(bytes: usize) -> String {
 }
 
 /// GoTo's access tokens are JWTs (`eyJraWQiOi…`, **sure**). Clients must treat them as opaque;
-/// this one has the same look and size, with a random signature nobody can check.
-fn fake_jwt(organizer_key: &str, client_id: &str, ttl: Duration) -> String {
+/// this one has the same look and size, with a random signature nobody can check. Its `sc`
+/// claim lists the scopes, as GoTo's tokens do (**assumed** claim name, seen second-hand).
+fn fake_jwt(organizer_key: &str, scopes: &[String], client_id: &str, ttl: Duration) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"kid":"sandbox-1","alg":"RS256"}"#);
     let now = chrono::Utc::now().timestamp();
     let claims = serde_json::json!({
-        "sc": "collab:",
+        "sc": scopes.join(" "),
         "sub": organizer_key,
         "aud": client_id,
         "iss": "goto-sandbox",
@@ -304,7 +317,7 @@ mod tests {
             client_id: "app".into(),
             redirect_uri: "http://x.example/cb".into(),
             organizer_key: "1".into(),
-            scope: "collab:".into(),
+            scopes: vec!["collab:".into()],
             pkce,
             expires: Instant::now() + Duration::from_secs(60),
         }
@@ -312,7 +325,7 @@ mod tests {
 
     #[test]
     fn access_tokens_look_like_gotos() {
-        let token = fake_jwt("1", "app", Duration::from_secs(3600));
+        let token = fake_jwt("1", &["collab:".into()], "app", Duration::from_secs(3600));
         assert!(token.starts_with("eyJraWQiOi"), "{token}");
         assert_eq!(token.split('.').count(), 3);
     }

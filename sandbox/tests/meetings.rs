@@ -90,8 +90,9 @@ async fn get_answers_a_camel_case_array_with_an_empty_create_time() {
     assert_eq!(got.as_array().unwrap().len(), 1);
     let m = &got[0];
     assert_eq!(m["subject"], "Plan de ventas");
-    assert_eq!(m["startTime"], "2030-05-04T08:30:00Z");
-    assert_eq!(m["endTime"], "2030-05-04T10:00:00Z");
+    // GoTo's own examples' form, the sandbox's default (see tests/time_formats.rs for the rest).
+    assert_eq!(m["startTime"], "2030-05-04T08:30:00.+0000");
+    assert_eq!(m["endTime"], "2030-05-04T10:00:00.+0000");
     assert_eq!(m["status"], "INACTIVE");
     assert_eq!(m["passwordRequired"], true);
     assert_eq!(m["duration"], 90);

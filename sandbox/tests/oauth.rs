@@ -111,6 +111,80 @@ async fn current_host_paths_return_scope_and_principal() {
 }
 
 #[tokio::test]
+async fn a_refresh_on_the_current_host_without_rotation_is_gotos_minimal_body() {
+    let h = start_with(SandboxConfig {
+        rotate_refresh_tokens: false,
+        ..config()
+    })
+    .await;
+    let login = h.login_current(JOSE, &[]).await;
+    let refresh = login["refresh_token"].as_str().unwrap();
+    for _ in 0..2 {
+        let response = h
+            .token_call(
+                "/oauth/token",
+                &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        let mut keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["access_token", "expires_in", "principal", "scope"]);
+        assert_eq!(body["principal"], JOSE);
+        assert_eq!(body["scope"], login["scope"]);
+        assert_eq!(body["expires_in"], 3600);
+    }
+}
+
+#[tokio::test]
+async fn a_rotating_refresh_on_the_current_host_has_every_field() {
+    let h = start().await;
+    let login = h.login_current(JOSE, &[]).await;
+    let mut keys: Vec<&str> = login
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let full = [
+        "access_token",
+        "expires_in",
+        "principal",
+        "refresh_token",
+        "scope",
+        "token_type",
+    ];
+    assert_eq!(keys, full);
+    let response = h
+        .token_call(
+            "/oauth/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", login["refresh_token"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    let body: Value = response.json().await.unwrap();
+    let mut keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, full);
+    assert_eq!(body["token_type"], "Bearer");
+    assert_ne!(body["refresh_token"], login["refresh_token"]);
+}
+
+#[tokio::test]
 async fn a_requested_scope_is_granted_as_asked() {
     let h = start().await;
     let response = h

@@ -1,4 +1,5 @@
-//! `GET /organizers` (admin only), bearer token checks, and GoTo's 10-per-second limit.
+//! `GET /organizers` (admin only, deprecated by GoTo), the seed's size, bearer token checks, and
+//! GoTo's 10-per-second limit.
 
 mod common;
 
@@ -14,7 +15,7 @@ async fn an_admin_token_lists_every_user_of_its_account() {
     assert_eq!(response.status(), 200);
     let list: Value = response.json().await.unwrap();
     let list = list.as_array().unwrap();
-    assert!(list.len() >= 60, "{}", list.len());
+    assert_eq!(list.len(), 250);
     assert!(list.iter().all(|o| o["email"]
         .as_str()
         .unwrap()
@@ -40,6 +41,48 @@ async fn an_admin_token_lists_every_user_of_its_account() {
         .as_array()
         .unwrap()
         .contains(&json!("G2M")));
+}
+
+#[tokio::test]
+async fn the_main_account_has_250_people_some_suspended_some_without_g2m() {
+    let h = start().await;
+    let seed: Value = h
+        .http
+        .get(h.url("/_admin/organizers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let main: Vec<&Value> = seed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["account_key"] == "9999982253621659654")
+        .collect();
+    assert_eq!(main.len(), 250);
+    let suspended = main.iter().filter(|o| o["status"] == "suspended").count();
+    assert!((12..=20).contains(&suspended), "{suspended}");
+    let without_g2m = main
+        .iter()
+        .filter(|o| !o["products"].as_array().unwrap().contains(&json!("G2M")))
+        .count();
+    assert!((20..=30).contains(&without_g2m), "{without_g2m}");
+    // The hand-written people keep their place: the admin, then María.
+    assert_eq!(main[0]["email"], ADMIN);
+    assert_eq!(main[1]["email"], MARIA);
+    let emails: std::collections::HashSet<&str> =
+        main.iter().map(|o| o["email"].as_str().unwrap()).collect();
+    assert_eq!(emails.len(), 250);
+    assert_eq!(
+        seed.as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["account_key"] == "9999971340268815237")
+            .count(),
+        3
+    );
 }
 
 #[tokio::test]

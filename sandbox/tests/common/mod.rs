@@ -170,6 +170,54 @@ impl Harness {
         response.json().await.unwrap()
     }
 
+    /// Signs `email` in on the current host (`/oauth/authorize` + `/oauth/token`) with `extra`
+    /// authorize parameters (e.g. `scope`); the token body.
+    pub async fn login_current(&self, email: &str, extra: &[(&str, &str)]) -> Value {
+        let mut params = vec![("sandbox_approve", email)];
+        params.extend_from_slice(extra);
+        let response = self
+            .http
+            .get(self.authorize_url("/oauth/authorize", &params))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        let code = param(&location_params(&response), "code")
+            .expect("a code")
+            .to_owned();
+        let response = self
+            .token_call(
+                "/oauth/token",
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("code", &code),
+                    ("redirect_uri", REDIRECT),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// An access token for `email` with exactly the scopes `scope` asks for.
+    pub async fn access_token_with_scope(&self, email: &str, scope: &str) -> String {
+        self.login_current(email, &[("scope", scope)]).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A bearer GET on any path of the sandbox (identity, Admin API).
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn access_token(&self, email: &str) -> String {
         self.login(email).await["access_token"]
             .as_str()
