@@ -48,6 +48,11 @@ impl ApiFailure {
             _ => None,
         }
     }
+
+    /// GoTo refused because the person holds no GoToMeeting licence (403 `no_licence`).
+    pub fn is_no_licence(&self) -> bool {
+        matches!(self, ApiFailure::Failed { error: Some(error), .. } if error.error == "no_licence")
+    }
 }
 
 /// Sends `request` (with a JSON body if given) and keeps only successful answers.

@@ -34,20 +34,29 @@ pub enum SignedOutWhy {
 
 /// The session, shared as context. A call answered 401 while signed in flips it to signed out
 /// (see `note`), which puts the connect page in front of whatever page was showing; the draft
-/// stays in storage.
+/// stays in storage. Signing out lives here too, so the header's button and the no-licence
+/// notice's share one request and one failure message.
 #[derive(Clone, Copy)]
-pub struct SessionState(RwSignal<Session>);
+pub struct SessionState {
+    session: RwSignal<Session>,
+    signing_out: RwSignal<bool>,
+    sign_out_failed: RwSignal<bool>,
+}
 
 impl SessionState {
     pub fn provide() -> SessionState {
-        let state = SessionState(RwSignal::new(Session::Checking));
+        let state = SessionState {
+            session: RwSignal::new(Session::Checking),
+            signing_out: RwSignal::new(false),
+            sign_out_failed: RwSignal::new(false),
+        };
         provide_context(state);
         state.check();
         state
     }
 
     pub fn check(self) {
-        self.0.set(Session::Checking);
+        self.session.set(Session::Checking);
         spawn_local(async move {
             let session = match api::session().await {
                 Ok(info) => match info.user {
@@ -57,12 +66,12 @@ impl SessionState {
                 Err(ApiFailure::SignedOut) => Session::SignedOut(SignedOutWhy::NotConnected),
                 Err(_) => Session::Unreachable,
             };
-            self.0.set(session);
+            self.session.set(session);
         });
     }
 
     pub fn get(self) -> Session {
-        self.0.get()
+        self.session.get()
     }
 
     /// To be told of every failed call: a 401 means the session is gone. Only a session known
@@ -70,14 +79,39 @@ impl SessionState {
     /// that loads alongside the check must not call a first visit an expired session).
     pub fn note(self, failure: &ApiFailure) {
         if *failure == ApiFailure::SignedOut
-            && matches!(self.0.get_untracked(), Session::SignedIn(_))
+            && matches!(self.session.get_untracked(), Session::SignedIn(_))
         {
-            self.0.set(Session::SignedOut(SignedOutWhy::Expired));
+            self.session.set(Session::SignedOut(SignedOutWhy::Expired));
+        }
+        // GoTo has the last word on a licence the account's directory did not know about.
+        if failure.is_no_licence() {
+            self.session.update(|session| {
+                if let Session::SignedIn(user) = session {
+                    user.licensed = false;
+                }
+            });
         }
     }
 
-    fn signed_out_by_user(self) {
-        self.0.set(Session::SignedOut(SignedOutWhy::SignedOut));
+    /// Signs out at the backend; the draft goes with the session.
+    pub fn sign_out(self) {
+        self.signing_out.set(true);
+        self.sign_out_failed.set(false);
+        spawn_local(async move {
+            match api::logout().await {
+                Ok(()) | Err(ApiFailure::SignedOut) => {
+                    Draft::clear();
+                    self.session
+                        .set(Session::SignedOut(SignedOutWhy::SignedOut));
+                }
+                Err(_) => self.sign_out_failed.set(true),
+            }
+            self.signing_out.set(false);
+        });
+    }
+
+    pub fn signing_out(self) -> bool {
+        self.signing_out.get()
     }
 }
 
@@ -103,22 +137,6 @@ impl JustCreated {
 pub fn Header() -> impl IntoView {
     let lang = use_lang();
     let session = expect_context::<SessionState>();
-    let signing_out = RwSignal::new(false);
-    let sign_out_failed = RwSignal::new(false);
-    let sign_out = move |_| {
-        signing_out.set(true);
-        sign_out_failed.set(false);
-        spawn_local(async move {
-            match api::logout().await {
-                Ok(()) | Err(ApiFailure::SignedOut) => {
-                    Draft::clear();
-                    session.signed_out_by_user();
-                }
-                Err(_) => sign_out_failed.set(true),
-            }
-            signing_out.set(false);
-        });
-    };
     let user = move || match session.get() {
         Session::SignedIn(user) => Some(user),
         _ => None,
@@ -142,13 +160,13 @@ pub fn Header() -> impl IntoView {
                                 id="sign-out"
                                 type="button"
                                 class="quiet"
-                                on:click=sign_out
-                                disabled=move || signing_out.get()
+                                on:click=move |_| session.sign_out()
+                                disabled=move || session.signing_out()
                             >
                                 {move || {
                                     text(
                                         lang,
-                                        if signing_out.get() { Key::SigningOut } else { Key::SignOut },
+                                        if session.signing_out() { Key::SigningOut } else { Key::SignOut },
                                     )
                                 }}
                             </button>
@@ -157,7 +175,7 @@ pub fn Header() -> impl IntoView {
             }}
             <LanguageSwitch/>
         </header>
-        <Show when=move || sign_out_failed.get()>
+        <Show when=move || session.sign_out_failed.get()>
             <Notice kind=NoticeKind::Error id="sign-out-error">
                 {text(lang, Key::SignOutFailed)}
             </Notice>

@@ -1,5 +1,6 @@
 //! Demo mode for designers: `trunk serve` with no backend shows every page with made-up data,
-//! picked by the address (`/?demo=signed-out|create|create-errors|created|details|not-found`,
+//! picked by the address
+//! (`/?demo=signed-out|create|create-errors|created|details|not-found|no-licence`,
 //! `?demo=off` to leave). The choice is kept for the tab, so links inside the app stay in it.
 //!
 //! Debug builds only: `lib.rs` declares this module under `#[cfg(debug_assertions)]`, so not a
@@ -28,15 +29,18 @@ pub enum Scenario {
     Created,
     Details,
     NotFound,
+    /// Signed in with a GoTo account that holds no GoToMeeting licence.
+    NoLicence,
 }
 
-const ALL: [Scenario; 6] = [
+const ALL: [Scenario; 7] = [
     Scenario::SignedOut,
     Scenario::Create,
     Scenario::CreateErrors,
     Scenario::Created,
     Scenario::Details,
     Scenario::NotFound,
+    Scenario::NoLicence,
 ];
 
 impl Scenario {
@@ -48,6 +52,7 @@ impl Scenario {
             Scenario::Created => "created",
             Scenario::Details => "details",
             Scenario::NotFound => "not-found",
+            Scenario::NoLicence => "no-licence",
         }
     }
 
@@ -171,7 +176,6 @@ fn demo_meeting(id: &str) -> Meeting {
             "United States: +1 (571) 317-3122\nSpain: +34 932 75 2004\nAccess code: 482-913-576"
                 .to_owned(),
         password_required: true,
-        password: Some("clave-segura".to_owned()),
         coorganizers: vec![all[0].clone(), all[1].clone()],
     }
 }
@@ -181,6 +185,7 @@ pub async fn session() -> Result<meeting::SessionInfo, ApiFailure> {
         organizer_key: "7000".to_owned(),
         name: "Elena Martín".to_owned(),
         email: "elena.martin@example.com".to_owned(),
+        licensed: scenario() != Some(Scenario::NoLicence),
     });
     Ok(meeting::SessionInfo { user })
 }
@@ -216,8 +221,7 @@ pub async fn create_meeting(request: CreateMeeting) -> Result<Meeting, ApiFailur
         subject: request.subject,
         starts_at: request.starts_at,
         ends_at: request.ends_at,
-        password_required: request.password.is_some(),
-        password: request.password,
+        password_required: request.password_required,
         coorganizers: all
             .into_iter()
             .filter(|o| request.coorganizer_keys.contains(&o.key))
@@ -248,7 +252,7 @@ pub fn broken_draft() -> Option<Draft> {
         date: browser_time::date_input(yesterday),
         start: "10:00".to_owned(),
         end: "09:30".to_owned(),
-        password: "123".to_owned(),
+        password_required: true,
         coorganizers: Vec::new(),
     })
 }

@@ -1,9 +1,9 @@
 //! What the person typed survives a reload, a failed request and the sign-in round trip.
 //!
-//! The draft lives in `localStorage`, except the meeting password, which stays in
-//! `sessionStorage` (kept for this tab only, gone when it closes). The idempotency key of the
-//! last unanswered submission also lives in `sessionStorage`, so sending the same meeting
-//! again after a reload still makes one meeting, not two.
+//! The draft lives in `localStorage`; it holds no secret (the meeting password is only a
+//! yes/no: GoTo asks the organizer for the password itself). The idempotency key of the last
+//! unanswered submission lives in `sessionStorage`, so sending the same meeting again after a
+//! reload still makes one meeting, not two.
 
 use meeting::local_time::meeting_times;
 use meeting::{CreateMeeting, Organizer};
@@ -13,7 +13,8 @@ use web_sys::Storage;
 use crate::{api, browser_time};
 
 const DRAFT_KEY: &str = "meetings.draft.v1";
-const PASSWORD_KEY: &str = "meetings.draft.v1.password";
+/// Where the app kept a typed password before GoTo's yes/no was honoured: removed on sight.
+const OLD_PASSWORD_KEY: &str = "meetings.draft.v1.password";
 const ATTEMPT_KEY: &str = "meetings.attempt.v1";
 
 fn local() -> Option<Storage> {
@@ -47,8 +48,9 @@ pub struct Draft {
     pub date: String,
     pub start: String,
     pub end: String,
-    #[serde(skip)]
-    pub password: String,
+    /// Drafts saved before this field existed read as "no password".
+    #[serde(default)]
+    pub password_required: bool,
     pub coorganizers: Vec<Organizer>,
 }
 
@@ -60,7 +62,7 @@ impl Draft {
             date,
             start,
             end,
-            password: String::new(),
+            password_required: false,
             coorganizers: Vec::new(),
         }
     }
@@ -68,12 +70,12 @@ impl Draft {
     /// The saved draft, or an empty form at the next half hour. A draft whose meeting would
     /// already have started gets the default times again and keeps the rest.
     pub fn load() -> Draft {
+        remove(session(), OLD_PASSWORD_KEY);
         let Some(mut draft) =
             read(local(), DRAFT_KEY).and_then(|json| crate::json::from_str::<Draft>(&json))
         else {
             return Draft::fresh();
         };
-        draft.password = read(session(), PASSWORD_KEY).unwrap_or_default();
         let started = meeting_times(
             &draft.date,
             &draft.start,
@@ -99,17 +101,11 @@ impl Draft {
         if let Some(json) = crate::json::to_string(self) {
             write(local(), DRAFT_KEY, &json);
         }
-        if self.password.is_empty() {
-            remove(session(), PASSWORD_KEY);
-        } else {
-            write(session(), PASSWORD_KEY, &self.password);
-        }
     }
 
     /// After the meeting was made, or when the person signs out.
     pub fn clear() {
         remove(local(), DRAFT_KEY);
-        remove(session(), PASSWORD_KEY);
         remove(session(), ATTEMPT_KEY);
     }
 }

@@ -38,8 +38,8 @@ pub enum Key {
     Date,
     Start,
     End,
-    Password,
-    PasswordHint,
+    RequirePassword,
+    RequirePasswordHint,
     CoorganizersLegend,
     CoorganizerSearch,
     CoorganizersLoading,
@@ -68,9 +68,7 @@ pub enum Key {
     MeetingIdLabel,
     DialInLabel,
     PasswordRequiredLabel,
-    PasswordLabel,
-    ShowPassword,
-    HidePassword,
+    PasswordRequiredNote,
     Yes,
     No,
     CoorganizersLabel,
@@ -85,6 +83,9 @@ pub enum Key {
     OpenSignIn,
     PopupWaiting,
     PopupNotConnected,
+    NoLicenceTitle,
+    NoLicenceLead,
+    SwitchAccount,
 }
 
 pub fn text(lang: Lang, key: Key) -> &'static str {
@@ -121,8 +122,8 @@ fn english(key: Key) -> &'static str {
         Date => "Date",
         Start => "Starts",
         End => "Ends",
-        Password => "Meeting password (optional)",
-        PasswordHint => "Leave empty for no password, or use 6 to 32 characters.",
+        RequirePassword => "Require a meeting password",
+        RequirePasswordHint => "GoTo asks you to choose the password when you start the meeting. GoTo does not send it to your attendees: share it with them yourself.",
         CoorganizersLegend => "Co-organizers (optional)",
         CoorganizerSearch => "Find people by name or email",
         CoorganizersLoading => "Looking for organizers…",
@@ -151,9 +152,7 @@ fn english(key: Key) -> &'static str {
         MeetingIdLabel => "Meeting ID",
         DialInLabel => "Dial in",
         PasswordRequiredLabel => "Password required",
-        PasswordLabel => "Password",
-        ShowPassword => "Show",
-        HidePassword => "Hide",
+        PasswordRequiredNote => "You choose it in GoTo when you start the meeting. GoTo does not send it: share it with your attendees yourself.",
         Yes => "Yes",
         No => "No",
         CoorganizersLabel => "Co-organizers",
@@ -168,6 +167,9 @@ fn english(key: Key) -> &'static str {
         OpenSignIn => "Open GoTo sign-in",
         PopupWaiting => "Finish signing in in the GoTo window. What you typed is still here.",
         PopupNotConnected => "GoToMeeting was not connected. You can try again.",
+        NoLicenceTitle => "Your GoTo account has no GoToMeeting licence",
+        NoLicenceLead => "So you cannot schedule meetings here. Ask your GoTo administrator to assign you a GoToMeeting licence.",
+        SwitchAccount => "Sign out to use another account",
     }
 }
 
@@ -198,8 +200,8 @@ fn spanish(key: Key) -> &'static str {
         Date => "Fecha",
         Start => "Empieza",
         End => "Termina",
-        Password => "Contraseña de la reunión (opcional)",
-        PasswordHint => "Déjala vacía para no usar contraseña, o usa de 6 a 32 caracteres.",
+        RequirePassword => "Pedir contraseña para unirse",
+        RequirePasswordHint => "GoTo te pedirá que elijas la contraseña cuando inicies la reunión. GoTo no se la envía a los asistentes: compártela tú con ellos.",
         CoorganizersLegend => "Coorganizadores (opcional)",
         CoorganizerSearch => "Busca personas por nombre o correo",
         CoorganizersLoading => "Buscando organizadores…",
@@ -228,9 +230,7 @@ fn spanish(key: Key) -> &'static str {
         MeetingIdLabel => "ID de la reunión",
         DialInLabel => "Llamar por teléfono",
         PasswordRequiredLabel => "Requiere contraseña",
-        PasswordLabel => "Contraseña",
-        ShowPassword => "Mostrar",
-        HidePassword => "Ocultar",
+        PasswordRequiredNote => "La eliges en GoTo cuando inicies la reunión. GoTo no la envía: compártela tú con los asistentes.",
         Yes => "Sí",
         No => "No",
         CoorganizersLabel => "Coorganizadores",
@@ -245,6 +245,17 @@ fn spanish(key: Key) -> &'static str {
         OpenSignIn => "Abrir el inicio de sesión de GoTo",
         PopupWaiting => "Termina de iniciar sesión en la ventana de GoTo. Lo que escribiste sigue aquí.",
         PopupNotConnected => "GoToMeeting no se conectó. Puedes volver a intentarlo.",
+        NoLicenceTitle => "Tu cuenta de GoTo no tiene licencia de GoToMeeting",
+        NoLicenceLead => "Por eso no puedes programar reuniones aquí. Pide a tu administrador de GoTo que te asigne una licencia de GoToMeeting.",
+        SwitchAccount => "Cerrar sesión para usar otra cuenta",
+    }
+}
+
+/// Which GoTo account is signed in, so the person can tell whether it is the one they meant.
+pub fn signed_in_as(lang: Lang, email: &str) -> String {
+    match lang {
+        Lang::En => format!("Signed in as {email}."),
+        Lang::Es => format!("Has iniciado sesión como {email}."),
     }
 }
 

@@ -101,10 +101,13 @@ async fn keyboard_only(size: (u32, u32), words: &Words, tag: &str) {
     browser.set_value("#end", "09:30").await;
     let schedule_top = top_of(&browser, "#create").await;
 
-    // Tab from the password field lands in the combobox, closed and with nothing active.
+    // Tab from the password checkbox lands in the combobox, closed and with nothing active.
     browser
         .client
-        .execute("document.getElementById('password').focus()", vec![])
+        .execute(
+            "document.getElementById('password-required').focus()",
+            vec![],
+        )
         .await
         .unwrap();
     browser.send_to_focused(&Key::Tab).await;
@@ -287,7 +290,10 @@ async fn at_ten_people_the_field_says_so_and_offers_nobody() {
     browser.sign_in(&backend).await;
     browser
         .client
-        .execute("document.getElementById('password').focus()", vec![])
+        .execute(
+            "document.getElementById('password-required').focus()",
+            vec![],
+        )
         .await
         .unwrap();
     browser.send_to_focused(&Key::Tab).await;

@@ -120,6 +120,14 @@ async fn every_demo_page_shows_made_up_data_without_a_backend() {
             .screenshot(&format!("demo-not-found-{size_name}"))
             .await;
 
+        open("no-licence").await;
+        browser
+            .wait_for_text("#no-licence", "no GoToMeeting licence")
+            .await;
+        browser
+            .screenshot(&format!("demo-no-licence-{size_name}"))
+            .await;
+
         browser.close().await;
     }
 }

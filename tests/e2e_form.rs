@@ -21,6 +21,7 @@ async fn a_reload_mid_form_keeps_the_draft() {
     browser.set_value("#date", &day).await;
     browser.set_value("#start", "16:00").await;
     browser.set_value("#end", "17:15").await;
+    browser.click("#password-required").await;
 
     browser.client.refresh().await.unwrap();
     browser.wait_for("form#create-meeting").await;
@@ -33,6 +34,7 @@ async fn a_reload_mid_form_keeps_the_draft() {
     assert_eq!(browser.value("#date").await, day);
     assert_eq!(browser.value("#start").await, "16:00");
     assert_eq!(browser.value("#end").await, "17:15");
+    assert!(browser.checked("#password-required").await);
     browser.close().await;
 }
 
@@ -47,7 +49,7 @@ async fn a_failed_submit_keeps_every_value_and_the_retry_makes_one_meeting() {
     browser.set_value("#date", &day).await;
     browser.set_value("#start", "09:00").await;
     browser.set_value("#end", "09:30").await;
-    browser.set_value("#password", "clave-123").await;
+    browser.click("#password-required").await;
 
     backend.sandbox().fail_next(1, 502);
     browser.click("#create").await;
@@ -55,7 +57,7 @@ async fn a_failed_submit_keeps_every_value_and_the_retry_makes_one_meeting() {
     browser.screenshot("create-failed-phone").await;
     assert_eq!(browser.value("#subject").await, "Survives a failure");
     assert_eq!(browser.value("#date").await, day);
-    assert_eq!(browser.value("#password").await, "clave-123");
+    assert!(browser.checked("#password-required").await);
 
     browser.click("#create").await;
     browser
@@ -66,5 +68,6 @@ async fn a_failed_submit_keeps_every_value_and_the_retry_makes_one_meeting() {
         1,
         "one meeting, not two"
     );
+    assert!(backend.sandbox().meetings()[0].password_required);
     browser.close().await;
 }

@@ -275,6 +275,8 @@ async fn journey(backend: &Backend, driver: &Driver, case: &Case, findings: &mut
     browser.set_value("#date", &date_in(2)).await;
     browser.set_value("#start", "10:00").await;
     browser.set_value("#end", "10:45").await;
+    // Ticked, so the details page's note on who sets and shares the password is audited too.
+    browser.click("#password-required").await;
     browser.click("#coorganizer-search").await;
     search_coorganizer(&browser, &colleague, &colleague.last_name).await;
     findings
@@ -300,6 +302,7 @@ async fn journey(backend: &Backend, driver: &Driver, case: &Case, findings: &mut
     browser
         .wait_for_text("#meeting-coorganizers", &colleague.last_name)
         .await;
+    browser.wait_for("#password-required-note").await;
     findings.state(&browser, case, "details").await;
 
     browser.click("#schedule-another").await;

@@ -22,6 +22,15 @@ pub struct User {
     pub organizer_key: String,
     pub name: String,
     pub email: String,
+    /// Whether the person holds a GoToMeeting licence, as the account's directory (GoTo's
+    /// Admin API, synced by the service account) says. `true` when the directory does not
+    /// know: GoTo then has the last word when a meeting is created (403 → `no_licence`).
+    #[serde(default = "licensed_unless_known_otherwise")]
+    pub licensed: bool,
+}
+
+fn licensed_unless_known_otherwise() -> bool {
+    true
 }
 
 /// One person of the account who can be a co-organizer.
@@ -41,9 +50,11 @@ pub struct CreateMeeting {
     pub starts_at: DateTime<Utc>,
     #[serde(with = "crate::wire_time")]
     pub ends_at: DateTime<Utc>,
-    /// `None` or empty: attendees need no password.
+    /// Whether attendees need a password to join. GoTo takes only this yes/no
+    /// (`passwordrequired`), never the password itself: the organizer sets it in GoTo when
+    /// starting the meeting and shares it. A `password` sent by an older app is ignored.
     #[serde(default)]
-    pub password: Option<String>,
+    pub password_required: bool,
     #[serde(default)]
     pub coorganizer_keys: Vec<String>,
 }
@@ -61,9 +72,8 @@ pub struct Meeting {
     pub join_url: String,
     /// Dial-in text exactly as GoTo returns it (line breaks kept).
     pub conference_call_info: String,
+    /// Attendees need a password the organizer sets in GoTo when starting the meeting.
     pub password_required: bool,
-    /// The password the organizer chose; only ever sent to that organizer.
-    pub password: Option<String>,
     pub coorganizers: Vec<Organizer>,
 }
 

@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 use crate::{CreateMeeting, Lang};
 
 pub const SUBJECT_MAX: usize = 100;
-pub const PASSWORD_MIN: usize = 6;
-pub const PASSWORD_MAX: usize = 32;
 pub const COORGANIZERS_MAX: usize = 10;
 /// A start this far in the past is still accepted: the person may have taken a while to type.
 pub const PAST_GRACE_MINUTES: i64 = 5;
@@ -24,7 +22,6 @@ pub enum Field {
     Date,
     Start,
     End,
-    Password,
     Coorganizers,
 }
 
@@ -35,7 +32,6 @@ impl Field {
             Field::Date => "date",
             Field::Start => "start",
             Field::End => "end",
-            Field::Password => "password",
             Field::Coorganizers => "coorganizers",
         }
     }
@@ -50,11 +46,7 @@ pub enum Problem {
         max: usize,
         count: usize,
     },
-    TooShort {
-        min: usize,
-    },
     ControlCharacters,
-    SurroundingSpaces,
     EndNotAfterStart,
     LongerThanADay,
     StartInPast,
@@ -86,12 +78,8 @@ impl Problem {
             (Lang::Es, TooLong { max, count }) => {
                 format!("Usa como máximo {max} caracteres (ahora {count}; < y > cuentan como 4).")
             }
-            (Lang::En, TooShort { min }) => format!("Use at least {min} characters."),
-            (Lang::Es, TooShort { min }) => format!("Usa al menos {min} caracteres."),
             (Lang::En, ControlCharacters) => "Remove the invisible control characters.".into(),
             (Lang::Es, ControlCharacters) => "Quita los caracteres de control invisibles.".into(),
-            (Lang::En, SurroundingSpaces) => "Remove the spaces at the start or end.".into(),
-            (Lang::Es, SurroundingSpaces) => "Quita los espacios del principio o del final.".into(),
             (Lang::En, EndNotAfterStart) => "The end must be after the start.".into(),
             (Lang::Es, EndNotAfterStart) => "El final debe ser posterior al inicio.".into(),
             (Lang::En, LongerThanADay) => "A meeting can last at most 24 hours.".into(),
@@ -150,27 +138,6 @@ pub fn check_subject(subject: &str) -> Option<Problem> {
     let count = goto_subject_len(trimmed);
     (count > SUBJECT_MAX).then_some(Problem::TooLong {
         max: SUBJECT_MAX,
-        count,
-    })
-}
-
-/// Empty means "no password". Otherwise 6 to 32 characters, no surrounding spaces.
-pub fn check_password(password: &str) -> Option<Problem> {
-    if password.is_empty() {
-        return None;
-    }
-    if password.chars().any(char::is_control) {
-        return Some(Problem::ControlCharacters);
-    }
-    if password.trim() != password {
-        return Some(Problem::SurroundingSpaces);
-    }
-    let count = password.chars().count();
-    if count < PASSWORD_MIN {
-        return Some(Problem::TooShort { min: PASSWORD_MIN });
-    }
-    (count > PASSWORD_MAX).then_some(Problem::TooLong {
-        max: PASSWORD_MAX,
         count,
     })
 }
@@ -236,12 +203,6 @@ pub fn validate(meeting: &CreateMeeting, now: DateTime<Utc>) -> Result<(), Vec<F
         });
     }
     errors.extend(check_times(meeting.starts_at, meeting.ends_at, now));
-    if let Some(problem) = check_password(meeting.password.as_deref().unwrap_or("")) {
-        errors.push(FieldError {
-            field: Field::Password,
-            problem,
-        });
-    }
     if let Some(problem) = check_coorganizers(&meeting.coorganizer_keys) {
         errors.push(FieldError {
             field: Field::Coorganizers,
@@ -269,7 +230,7 @@ mod tests {
             subject: "Weekly sync".into(),
             starts_at: now() + Duration::hours(1),
             ends_at: now() + Duration::hours(2),
-            password: None,
+            password_required: false,
             coorganizer_keys: vec![],
         }
     }
@@ -407,20 +368,6 @@ mod tests {
     }
 
     #[test]
-    fn password_rules() {
-        assert_eq!(check_password(""), None);
-        assert_eq!(check_password("abcdef"), None);
-        assert_eq!(check_password("abcde"), Some(Problem::TooShort { min: 6 }));
-        assert_eq!(
-            check_password(&"x".repeat(33)),
-            Some(Problem::TooLong { max: 32, count: 33 })
-        );
-        assert_eq!(check_password(" secret1"), Some(Problem::SurroundingSpaces));
-        assert_eq!(check_password("secret1 "), Some(Problem::SurroundingSpaces));
-        assert_eq!(check_password("sé cret"), None);
-    }
-
-    #[test]
     fn coorganizer_rules() {
         let keys = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
         assert_eq!(check_coorganizers(&keys(10)), None);
@@ -443,9 +390,7 @@ mod tests {
         let all = [
             Problem::Required,
             Problem::TooLong { max: 1, count: 2 },
-            Problem::TooShort { min: 6 },
             Problem::ControlCharacters,
-            Problem::SurroundingSpaces,
             Problem::EndNotAfterStart,
             Problem::LongerThanADay,
             Problem::StartInPast,

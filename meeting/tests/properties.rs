@@ -9,7 +9,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use meeting::local_time::{self, resolve, LocalResolution};
 use meeting::search;
-use meeting::validation::{self, check_password, check_subject, Field, FieldError, Problem};
+use meeting::validation::{self, check_subject, Field, FieldError, Problem};
 use meeting::{CreateMeeting, Lang, MeetingId};
 use proptest::prelude::*;
 
@@ -53,15 +53,15 @@ fn any_meeting() -> impl Strategy<Value = CreateMeeting> {
         any_text(),
         any_instant(),
         any_instant(),
-        prop::option::of(any_text()),
+        any::<bool>(),
         coorganizer_keys(),
     )
         .prop_map(
-            |(subject, starts_at, ends_at, password, coorganizer_keys)| CreateMeeting {
+            |(subject, starts_at, ends_at, password_required, coorganizer_keys)| CreateMeeting {
                 subject,
                 starts_at,
                 ends_at,
-                password,
+                password_required,
                 coorganizer_keys,
             },
         )
@@ -219,10 +219,9 @@ proptest! {
     fn validate_never_panics_and_agrees_with_the_single_checks(meeting in any_meeting()) {
         let result = validation::validate(&meeting, now());
         let subject = check_subject(&meeting.subject);
-        let password = check_password(meeting.password.as_deref().unwrap_or(""));
         let coorganizers = validation::check_coorganizers(&meeting.coorganizer_keys);
         let times = validation::check_times(meeting.starts_at, meeting.ends_at, now());
-        let all_pass = subject.is_none() && password.is_none() && coorganizers.is_none() && times.is_empty();
+        let all_pass = subject.is_none() && coorganizers.is_none() && times.is_empty();
         prop_assert_eq!(result.is_ok(), all_pass);
         if let Err(errors) = result {
             prop_assert!(!errors.is_empty());
@@ -253,6 +252,22 @@ proptest! {
         let json = serde_json::to_string(&meeting).unwrap();
         let back: CreateMeeting = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, meeting);
+    }
+
+    /// An app from before GoTo's yes/no password sent the password itself. Its body still
+    /// creates a meeting, and the text, which GoTo would never receive, asks for nothing.
+    #[test]
+    fn an_old_apps_password_is_ignored(password in prop::option::of(any_text())) {
+        let body = serde_json::json!({
+            "subject": "Weekly sync",
+            "starts_at": "2026-03-10T13:00:00Z",
+            "ends_at": "2026-03-10T14:00:00Z",
+            "password": password,
+        });
+        let meeting: CreateMeeting = serde_json::from_value(body).unwrap();
+        prop_assert!(!meeting.password_required);
+        prop_assert!(!serde_json::to_string(&meeting).unwrap().contains("\"password\""));
+        prop_assert_eq!(validation::validate(&meeting, now()), Ok(()));
     }
 
     #[test]
@@ -286,9 +301,8 @@ proptest! {
     }
 
     #[test]
-    fn subject_and_password_checks_never_panic(s in any_text()) {
+    fn subject_checks_never_panic(s in any_text()) {
         let _ = check_subject(&s);
-        let _ = check_password(&s);
         let _ = validation::escape_subject_for_goto(&s);
     }
 
@@ -528,10 +542,6 @@ fn subject_char() -> impl Strategy<Value = char> {
     ]
 }
 
-fn password_char() -> impl Strategy<Value = char> {
-    prop::sample::select(vec!['a', 'B', '7', 'ñ', '€', ' ', '!', '<', '😀', '"'])
-}
-
 fn control_char() -> impl Strategy<Value = char> {
     prop_oneof![
         (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap()),
@@ -586,33 +596,6 @@ proptest! {
         prop_assert_eq!(check_subject(&format!("{before}{c}{after}")), Some(Problem::ControlCharacters));
     }
 
-    /// A password is valid iff it is empty, or 6 to 32 characters with no surrounding spaces
-    /// and no control characters.
-    #[test]
-    fn password_limits_are_exact(chars in prop::collection::vec(password_char(), 0..=40)) {
-        let password: String = chars.into_iter().collect();
-        let n = password.chars().count();
-        let expected = if n == 0 {
-            None
-        } else if password.starts_with(' ') || password.ends_with(' ') {
-            Some(Problem::SurroundingSpaces)
-        } else if n < 6 {
-            Some(Problem::TooShort { min: 6 })
-        } else if n > 32 {
-            Some(Problem::TooLong { max: 32, count: n })
-        } else {
-            None
-        };
-        prop_assert_eq!(check_password(&password), expected);
-    }
-
-    #[test]
-    fn a_control_character_in_a_password_is_refused(
-        before in "[a-z ]{0,20}", c in control_char(), after in "[a-z ]{0,20}",
-    ) {
-        prop_assert_eq!(check_password(&format!("{before}{c}{after}")), Some(Problem::ControlCharacters));
-    }
-
     /// Start from now − 5 min to now + 365 days; end after start, at most 24 h later.
     #[test]
     fn time_limits_are_exact(
@@ -625,7 +608,7 @@ proptest! {
             subject: "Weekly sync".into(),
             starts_at,
             ends_at,
-            password: None,
+            password_required: false,
             coorganizer_keys: vec![],
         };
         let mut expected = Vec::new();

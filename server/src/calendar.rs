@@ -39,8 +39,10 @@ pub fn invite(meeting: &Meeting, host: &str, now: DateTime<Utc>) -> String {
         .map(|id| id.display_grouped())
         .unwrap_or_else(|| meeting.id.clone());
     let mut description = format!("Join: {}\nMeeting ID: {id}", meeting.join_url);
-    if let Some(password) = &meeting.password {
-        description.push_str(&format!("\nPassword: {password}"));
+    // GoTo never receives the password (the organizer sets it when starting the meeting),
+    // so the invitation can only say one is needed and who will give it.
+    if meeting.password_required {
+        description.push_str("\nA password is needed to join: the organizer will share it.");
     }
     if !meeting.conference_call_info.trim().is_empty() {
         description.push_str(&format!("\n\n{}", meeting.conference_call_info.trim()));
@@ -86,7 +88,6 @@ mod tests {
             conference_call_info: "United States: +1 (571) 317-3112\nAccess Code: 123-456-789"
                 .into(),
             password_required: true,
-            password: Some("secret1".into()),
             coorganizers: vec![],
         }
     }
@@ -100,8 +101,20 @@ mod tests {
         assert!(ics.contains("SUMMARY:Revisión\\; plan\\, Q3 \\\\ <team>\r\n"));
         assert!(ics.contains("UID:gotomeeting-123456789@meetings.example.com"));
         let unfolded = ics.replace("\r\n ", "");
-        assert!(unfolded.contains("Meeting ID: 123-456-789\\nPassword: secret1"));
+        assert!(unfolded.contains(
+            "Meeting ID: 123-456-789\\nA password is needed to join: the organizer will share it."
+        ));
         assert!(unfolded.contains("Access Code: 123-456-789"));
+    }
+
+    #[test]
+    fn an_invite_without_a_password_does_not_mention_one() {
+        let open = Meeting {
+            password_required: false,
+            ..meeting()
+        };
+        let ics = invite(&open, "meetings.example.com", open.starts_at);
+        assert!(!ics.to_lowercase().contains("password"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Encryption at rest for tokens and meeting passwords (AES-256-GCM).
+//! Encryption at rest for tokens and what is kept per meeting (AES-256-GCM).
 //!
 //! Each value is sealed with a fresh 96-bit nonce and bound to what it belongs to through the
 //! associated data (e.g. `session:<id hash>`), so a ciphertext copied to another row does not

@@ -4,6 +4,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{location, start, Client};
+use meetings_server::crypto::Sealer;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -13,7 +14,7 @@ fn meeting_body(subject: &str, coorganizers: &[String]) -> Value {
         "subject": subject,
         "starts_at": start,
         "ends_at": start + Duration::minutes(30),
-        "password": "s3cret-pass",
+        "password_required": true,
         "coorganizer_keys": coorganizers,
     })
 }
@@ -77,7 +78,7 @@ async fn signing_in_then_scheduling_a_meeting_and_reading_it_back() {
     let id = created["id"].as_str().unwrap().to_owned();
     assert!(id.bytes().all(|b| b.is_ascii_digit()));
     assert_eq!(created["subject"], "Revisión <trimestral>");
-    assert_eq!(created["password"], "s3cret-pass");
+    assert_eq!(created["password_required"], true);
 
     let details: Value = client
         .get(&format!("/api/meetings/{id}"))
@@ -87,7 +88,6 @@ async fn signing_in_then_scheduling_a_meeting_and_reading_it_back() {
         .unwrap();
     assert_eq!(details["subject"], "Revisión <trimestral>");
     assert_eq!(details["password_required"], true);
-    assert_eq!(details["password"], "s3cret-pass");
     assert_eq!(details["join_url"], created["join_url"]);
     assert_eq!(
         details["coorganizers"][0]["key"],
@@ -101,6 +101,7 @@ async fn signing_in_then_scheduling_a_meeting_and_reading_it_back() {
         1,
         "exactly one meeting reached GoTo"
     );
+    assert!(sandbox_meetings[0].password_required);
 }
 
 #[tokio::test]
@@ -172,7 +173,7 @@ async fn invalid_input_gets_per_field_messages_in_the_persons_language() {
     let client = Client::new(&server.base);
     client.sign_in(&server.organizer(0).email, "/").await;
     let mut body = meeting_body(&"x".repeat(101), &[]);
-    body["password"] = json!("abc");
+    body["coorganizer_keys"] = json!(["1", "1"]);
     let response = client
         .request(reqwest::Method::POST, "/api/meetings", |b| {
             b.header("x-csrf", "1")
@@ -189,7 +190,7 @@ async fn invalid_input_gets_per_field_messages_in_the_persons_language() {
         .iter()
         .map(|f| f["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["subject", "password"]);
+    assert_eq!(fields, ["subject", "coorganizers"]);
     assert!(error["fields"][0]["message"]
         .as_str()
         .unwrap()
@@ -401,6 +402,99 @@ async fn add_to_calendar_gives_an_icalendar_file_of_the_meeting() {
     let text = ics.text().await.unwrap().replace("\r\n ", "");
     assert!(text.contains("SUMMARY:Calendario\\, sí"));
     assert!(text.contains(created["join_url"].as_str().unwrap()));
+    // GoTo asks the organizer for the password at start: the invitation can only say so.
+    assert!(text.contains("A password is needed to join: the organizer will share it."));
+}
+
+/// GoTo takes only a yes/no for the password, so the backend neither forwards nor keeps a
+/// password an older app still sends; the meeting is made without one.
+#[tokio::test]
+async fn an_old_apps_password_is_neither_sent_to_goto_nor_kept() {
+    let server = start().await;
+    let me = server.organizer(0);
+    let client = Client::new(&server.base);
+    client.sign_in(&me.email, "/").await;
+    let start_at = Utc::now() + Duration::hours(2);
+    let old_body = json!({
+        "subject": "From an old app",
+        "starts_at": start_at,
+        "ends_at": start_at + Duration::minutes(30),
+        "password": "s3cret-pass",
+    });
+    let created = client.post_json("/api/meetings", &old_body).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["password_required"], false);
+    assert!(created.get("password").is_none(), "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let details = client
+        .get(&format!("/api/meetings/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!details.contains("s3cret-pass"), "{details}");
+    let ics = client
+        .get(&format!("/api/meetings/{id}/invite.ics"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!ics.to_lowercase().contains("password"), "{ics}");
+    assert!(!server.sandbox().meetings()[0].password_required);
+
+    // What the store keeps, opened with the server's own key, holds no password.
+    let data = &server._data.0;
+    let (sealer, _) = Sealer::from_key_file(&data.join("secret.key")).unwrap();
+    let db = rusqlite::Connection::open(data.join("meetings.db")).unwrap();
+    let mut kept = Vec::new();
+    let mut rows = db
+        .prepare("SELECT meeting_id, organizer_key, sealed FROM meeting_secrets")
+        .unwrap();
+    for row in rows
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })
+        .unwrap()
+    {
+        let (meeting_id, organizer_key, sealed) = row.unwrap();
+        kept.push(
+            sealer
+                .open(&sealed, &format!("meeting:{meeting_id}:{organizer_key}"))
+                .unwrap(),
+        );
+    }
+    let mut rows = db
+        .prepare("SELECT user_key, key, body FROM idempotency")
+        .unwrap();
+    for row in rows
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })
+        .unwrap()
+    {
+        let (user_key, key, sealed) = row.unwrap();
+        kept.push(
+            sealer
+                .open(&sealed, &format!("idempotency:{user_key}:{key}"))
+                .unwrap(),
+        );
+    }
+    assert_eq!(kept.len(), 2, "the meeting's link and the create's answer");
+    for opened in kept {
+        // The create's answer is kept as a JSON string: its quotes come escaped.
+        let text = String::from_utf8(opened).unwrap().replace('\\', "");
+        assert!(!text.contains("s3cret-pass"), "{text}");
+        assert!(!text.contains("\"password\""), "{text}");
+    }
 }
 
 #[tokio::test]

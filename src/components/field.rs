@@ -107,3 +107,28 @@ pub fn InputField(
         </div>
     }
 }
+
+/// A checkbox with its label beside it and a hint under the label, bound to `checked`.
+#[component]
+pub fn CheckField(
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    checked: RwSignal<bool>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field check">
+            <input
+                id=id
+                name=id
+                type="checkbox"
+                prop:checked=move || checked.get()
+                on:change:target=move |ev| checked.set(ev.target().checked())
+                aria-describedby=hint_id.clone()
+            />
+            <label for=id>{label}</label>
+            <p class="hint" id=hint_id>{hint}</p>
+        </div>
+    }
+}

@@ -7,13 +7,14 @@ use meeting::{validate, CreateMeeting, Field, FieldError, Lang, Organizer};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiFailure};
-use crate::app::{set_title, JustCreated, SessionState};
+use crate::app::{set_title, JustCreated, Session, SessionState};
 use crate::browser_time;
 use crate::components::coorganizer_picker::CoorganizerPicker;
-use crate::components::field::{FieldErrors, InputField};
+use crate::components::field::{CheckField, FieldErrors, InputField};
 use crate::components::notice::{Notice, NoticeKind};
 use crate::components::time_range::TimeRange;
 use crate::draft::{self, Draft};
+use crate::pages::no_licence::NoLicenceNotice;
 use crate::text::{self, text, use_lang, Key};
 
 /// The create page's heading and lead, above the sign-in gate: the same for everyone. The
@@ -30,9 +31,25 @@ pub fn CreateIntro() -> impl IntoView {
     }
 }
 
-/// "Create meeting": the form, checked with the contract's rules before anything is sent.
+/// "Create meeting": the form, or, for a person GoTo gives no GoToMeeting licence, why they
+/// cannot schedule here, shown as soon as they are signed in rather than after they typed.
 #[component]
 pub fn CreateMeetingPage() -> impl IntoView {
+    let session = expect_context::<SessionState>();
+    // A memo, so the form (and what is typed in it) is rebuilt only if the licence changes.
+    let unlicensed = Memo::new(move |_| match session.get() {
+        Session::SignedIn(user) if !user.licensed => Some(user.email),
+        _ => None,
+    });
+    move || match unlicensed.get() {
+        Some(email) => view! { <NoLicenceNotice email/> }.into_any(),
+        None => view! { <CreateForm/> }.into_any(),
+    }
+}
+
+/// The form, checked with the contract's rules before anything is sent.
+#[component]
+fn CreateForm() -> impl IntoView {
     let lang = use_lang();
     set_title(text(lang, Key::CreateTitle));
     let session = expect_context::<SessionState>();
@@ -46,14 +63,14 @@ pub fn CreateMeetingPage() -> impl IntoView {
     let date = RwSignal::new(draft.date);
     let start = RwSignal::new(draft.start);
     let end = RwSignal::new(draft.end);
-    let password = RwSignal::new(draft.password);
+    let password_required = RwSignal::new(draft.password_required);
     let coorganizers = RwSignal::new(draft.coorganizers);
     let form = move || Form {
         subject: subject.get(),
         date: date.get(),
         start: start.get(),
         end: end.get(),
-        password: password.get(),
+        password_required: password_required.get(),
         coorganizers: coorganizers.get(),
     };
     // Every keystroke is saved, so nothing typed is lost to a reload or a sign-in trip.
@@ -118,8 +135,9 @@ pub fn CreateMeetingPage() -> impl IntoView {
                 focus_first_error(errors);
             }
             Err(failure) => {
-                session.note(&failure);
                 form_error.set(Some(text::failure(lang, &failure)));
+                // A 401 shows the connect page, a missing licence its notice, in the form's place.
+                session.note(&failure);
             }
         }
     });
@@ -166,14 +184,11 @@ pub fn CreateMeetingPage() -> impl IntoView {
                 required=true
             />
             <TimeRange date start end errors zone ends_next_day repeated_hour/>
-            <InputField
-                field=Field::Password
-                label=text(lang, Key::Password)
-                kind="password"
-                value=password
-                errors
-                hint=text(lang, Key::PasswordHint)
-                autocomplete="new-password"
+            <CheckField
+                id="password-required"
+                label=text(lang, Key::RequirePassword)
+                hint=text(lang, Key::RequirePasswordHint)
+                checked=password_required
             />
             <CoorganizerPicker selected=coorganizers errors/>
             {move || {
@@ -201,7 +216,7 @@ struct Form {
     date: String,
     start: String,
     end: String,
-    password: String,
+    password_required: bool,
     coorganizers: Vec<Organizer>,
 }
 
@@ -212,7 +227,7 @@ impl Form {
             date: self.date.clone(),
             start: self.start.clone(),
             end: self.end.clone(),
-            password: self.password.clone(),
+            password_required: self.password_required,
             coorganizers: self.coorganizers.clone(),
         }
     }
@@ -235,7 +250,7 @@ impl Form {
             subject: self.subject.trim().to_owned(),
             starts_at,
             ends_at,
-            password: Some(self.password.clone()).filter(|password| !password.is_empty()),
+            password_required: self.password_required,
             coorganizer_keys: self.coorganizers.iter().map(|o| o.key.clone()).collect(),
         };
         if let Err(more) = validate(&meeting, now) {
@@ -259,7 +274,6 @@ fn focus_first_error(errors: FieldErrors) {
         (Field::Date, "date"),
         (Field::Start, "start"),
         (Field::End, "end"),
-        (Field::Password, "password"),
         (Field::Coorganizers, "coorganizer-search"),
     ];
     let first = order

@@ -25,7 +25,6 @@ fn Details(meeting: Meeting) -> impl IntoView {
         join_url,
         conference_call_info,
         password_required,
-        password,
         coorganizers,
     } = meeting;
     let ics = format!("/api/meetings/{id}/invite.ics");
@@ -42,7 +41,6 @@ fn Details(meeting: Meeting) -> impl IntoView {
         )
     };
     let duration = text::duration(lang, (ends_at - starts_at).num_minutes());
-    let show_password = RwSignal::new(false);
     let coorganizers = if coorganizers.is_empty() {
         view! { <p>{text(lang, Key::NoCoorganizers)}</p> }.into_any()
     } else {
@@ -84,44 +82,22 @@ fn Details(meeting: Meeting) -> impl IntoView {
                 </dd>
                 <dt>{text(lang, Key::DialInLabel)}</dt>
                 <dd id="dial-in" class="dial-in">{conference_call_info}</dd>
-                {row(
-                    Key::PasswordRequiredLabel,
-                    "password-required",
-                    text(lang, if password_required { Key::Yes } else { Key::No }).to_owned(),
-                )}
-                {password
-                    .filter(|password| !password.is_empty())
-                    .map(|password| {
-                        view! {
-                            <dt>{text(lang, Key::PasswordLabel)}</dt>
-                            <dd class="secret">
-                                <span id="meeting-password">
-                                    {move || {
-                                        if show_password.get() {
-                                            password.clone()
-                                        } else {
-                                            "••••••".to_owned()
-                                        }
-                                    }}
-                                </span>
-                                <button
-                                    id="show-password"
-                                    type="button"
-                                    class="secondary"
-                                    aria-controls="meeting-password"
-                                    aria-expanded=move || show_password.get().to_string()
-                                    on:click=move |_| show_password.update(|shown| *shown = !*shown)
-                                >
-                                    {move || {
-                                        text(
-                                            lang,
-                                            if show_password.get() { Key::HidePassword } else { Key::ShowPassword },
-                                        )
-                                    }}
-                                </button>
-                            </dd>
-                        }
-                    })}
+                // GoTo never has the password from us: it asks the organizer when the meeting
+                // starts, and the organizer shares it. Say so where the answer is "yes".
+                <dt>{text(lang, Key::PasswordRequiredLabel)}</dt>
+                <dd>
+                    <span id="password-required">
+                        {text(lang, if password_required { Key::Yes } else { Key::No })}
+                    </span>
+                    {password_required
+                        .then(|| {
+                            view! {
+                                <p class="hint" id="password-required-note">
+                                    {text(lang, Key::PasswordRequiredNote)}
+                                </p>
+                            }
+                        })}
+                </dd>
                 <dt>{text(lang, Key::CoorganizersLabel)}</dt>
                 <dd id="meeting-coorganizers">{coorganizers}</dd>
             </dl>

@@ -3,5 +3,6 @@
 pub mod create_meeting;
 pub mod meeting_created;
 pub mod meeting_details;
+pub mod no_licence;
 pub mod not_found;
 pub mod signed_out;

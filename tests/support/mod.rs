@@ -307,6 +307,20 @@ impl Browser {
         self.wait_for("form#create-meeting").await;
     }
 
+    /// Opens the app signed out and connects as the sandbox person with this `email`, picked
+    /// on the consent page. Waits for nothing after: what comes depends on the person.
+    pub async fn sign_in_as(&self, backend: &Backend, email: &str) {
+        self.client
+            .goto(&format!("{}/", backend.base))
+            .await
+            .unwrap();
+        self.wait_for("a#connect").await.click().await.unwrap();
+        self.wait_for("#allow").await;
+        self.set_value("select#user", email).await;
+        assert_eq!(self.value("select#user").await, email, "{email} is offered");
+        self.click("#allow").await;
+    }
+
     /// The static shell the backend serves at `/` to this browser now (its cookies, its
     /// language), as text.
     pub async fn served_shell(&self) -> String {
@@ -321,6 +335,19 @@ impl Browser {
 
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.unwrap();
+    }
+
+    /// Whether a checkbox is ticked.
+    pub async fn checked(&self, css: &str) -> bool {
+        self.client
+            .execute(
+                "return document.querySelector(arguments[0]).checked === true",
+                vec![css.into()],
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap_or(false)
     }
 
     /// The current value of an input.

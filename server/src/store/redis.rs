@@ -6,7 +6,7 @@
 //! - `login:<id hash>`: sealed, 10 minutes, taken with GETDEL so only one callback gets it.
 //! - `idempotency:<user>:<key>`: a hash (fingerprint, status, sealed body), 24 hours.
 //! - `meeting:<id>`: a hash (organizer, sealed extras); `admin` (sealed); `organizers` (JSON).
-//!   These three last as long as in SQLite: the password is needed as long as the meeting
+//!   These three last as long as in SQLite: the join link is needed as long as the meeting
 //!   can be opened, and the admin connection until an operator replaces it.
 //!
 //! The throttle's log (`meetings:throttle:…`) and the refresh lock
@@ -346,7 +346,7 @@ impl RedisStore {
         status: u16,
         body: &str,
     ) -> Result<(), AppError> {
-        // The answer holds the meeting's password: sealed like every other secret.
+        // The answer names the meeting and its join link: sealed like everything kept per person.
         let sealed = self.seal(&body, &idempotency_context(user_key, idempotency_key));
         self.finish
             .key(key(&["idempotency", user_key, idempotency_key]))
