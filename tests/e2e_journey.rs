@@ -1,17 +1,28 @@
 //! The walking skeleton's whole journey in a real browser at phone size: signed out →
 //! Connect GoToMeeting → the sandbox's consent page → Create meeting → New meeting →
-//! Meeting details, against the real backend and the release build.
+//! Meeting details, against the real backend and the release build; once on GoTo's current
+//! OAuth host (the default) and once on the brief's legacy one (`MEETINGS_GOTO_HOST=legacy`).
 
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
 use fantoccini::Locator;
-use support::{open_browser, start_backend, start_driver, PHONE};
+use meetings_server::config::GoToHost;
+use support::{open_browser, start_backend_with, start_driver, PHONE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
-    let backend = start_backend().await;
+    journey(GoToHost::Current, "").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_journey_on_the_legacy_goto_host() {
+    journey(GoToHost::Legacy, "-legacy").await;
+}
+
+async fn journey(host: GoToHost, tag: &str) {
+    let backend = start_backend_with(|c| c.goto_host = host).await;
     let driver = start_driver("Europe/Madrid").await;
     let browser = open_browser(&driver, PHONE, "en-US").await;
     let colleague = backend
@@ -31,12 +42,14 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
         .unwrap();
     let connect = browser.wait_for("a#connect").await;
     assert_eq!(browser.viewport().await, (390, 844));
-    browser.screenshot("signed-out-phone").await;
+    browser.screenshot(&format!("signed-out-phone{tag}")).await;
     connect.click().await.unwrap();
 
     // The sandbox's consent page: the first organizer, Allow.
     browser.wait_for("#allow").await;
-    browser.screenshot("sandbox-consent-phone").await;
+    browser
+        .screenshot(&format!("sandbox-consent-phone{tag}"))
+        .await;
     browser
         .client
         .find(Locator::Css("#allow"))
@@ -55,7 +68,38 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
     browser.set_value("#date", &tomorrow).await;
     browser.set_value("#start", "10:00").await;
     browser.set_value("#end", "10:45").await;
-    browser.set_value("#password", "clave-segura").await;
+    // GoTo takes only a yes/no for the password; the form says who sets it and who shares it.
+    let require = browser.wait_for("#password-required").await;
+    assert_eq!(
+        browser.accessible_name(&require).await,
+        "Require a meeting password"
+    );
+    assert_eq!(
+        browser
+            .attribute("#password-required", "type")
+            .await
+            .as_deref(),
+        Some("checkbox")
+    );
+    assert!(!browser.checked("#password-required").await);
+    let hint = browser
+        .wait_for_text("#password-required-hint", "when you start the meeting")
+        .await;
+    assert!(hint.contains("share it with them yourself"), "{hint}");
+    assert_eq!(
+        browser
+            .attribute("#password-required", "aria-describedby")
+            .await
+            .as_deref(),
+        Some("password-required-hint")
+    );
+    assert!(browser
+        .client
+        .find(Locator::Css("input[type=password]"))
+        .await
+        .is_err());
+    require.click().await.unwrap();
+    assert!(browser.checked("#password-required").await);
     // The co-organizer combobox, as a finger uses it: type, tap the option, get a chip.
     browser.click("#coorganizer-search").await;
     browser.send_to_focused(&colleague.last_name).await;
@@ -77,7 +121,9 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
     browser
         .wait_for_text("ul.chips", &colleague.full_name())
         .await;
-    browser.screenshot("create-meeting-phone").await;
+    browser
+        .screenshot(&format!("create-meeting-phone{tag}"))
+        .await;
     // From here on the pages change without a reload (the form's redirect too): a mark left
     // on the page survives to the end.
     browser
@@ -96,7 +142,7 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
 
     let title = browser.wait_for_text("#created-title", subject).await;
     assert!(title.contains(subject));
-    browser.screenshot("new-meeting-phone").await;
+    browser.screenshot(&format!("new-meeting-phone{tag}")).await;
     let created_url = browser.client.current_url().await.unwrap();
     assert!(created_url.path().ends_with("/created"), "{created_url}");
     browser
@@ -113,7 +159,30 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
         id_text.contains('-') && digits.len() >= 9,
         "grouped id, got {id_text:?}"
     );
-    browser.screenshot("meeting-details-phone").await;
+    assert_eq!(
+        browser
+            .wait_for("#password-required")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "Yes"
+    );
+    let note = browser
+        .wait_for_text("#password-required-note", "when you start the meeting")
+        .await;
+    assert!(
+        note.contains("share it with your attendees yourself"),
+        "{note}"
+    );
+    assert!(browser
+        .client
+        .find(Locator::Css("#show-password, #meeting-password"))
+        .await
+        .is_err());
+    browser
+        .screenshot(&format!("meeting-details-phone{tag}"))
+        .await;
     let details_url = browser.client.current_url().await.unwrap();
     assert_eq!(
         details_url.path(),
@@ -165,9 +234,22 @@ async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
         "no page was reloaded"
     );
 
+    let token_path = match host {
+        GoToHost::Current => "/oauth/token",
+        GoToHost::Legacy => "/oauth/v2/token",
+    };
+    let journal = backend.sandbox().journal();
+    assert!(
+        journal.iter().any(|e| e.path == token_path),
+        "signed in through {token_path}"
+    );
     let meetings = backend.sandbox().meetings();
     assert_eq!(meetings.len(), 1, "one meeting reached GoTo");
     assert_eq!(meetings[0].subject, subject);
     assert_eq!(meetings[0].coorganizer_keys, vec![colleague.organizer_key]);
+    assert!(
+        meetings[0].password_required,
+        "GoTo was asked for a password"
+    );
     browser.close().await;
 }

@@ -23,13 +23,77 @@ impl std::fmt::Debug for OAuthClientConfig {
     }
 }
 
-/// Where GoTo lives. `authorize_url` is what browsers are sent to; the other two are only
-/// called by the backend.
+/// Which of GoTo's two OAuth hosts to use (`MEETINGS_GOTO_HOST`). GoTo's token migration
+/// guide retired the brief's `api.getgo.com/oauth/v2/*` pair; the current host's token answer
+/// carries no organizer or account key, so the backend learns them from GoTo's identity calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GoToHost {
+    /// `authentication.logmeininc.com/oauth/{authorize,token}`.
+    #[default]
+    Current,
+    /// The brief's `api.getgo.com/oauth/v2/{authorize,token}`, for deployments still on it.
+    Legacy,
+}
+
+impl GoToHost {
+    /// The OAuth paths on that host, and the host itself.
+    pub fn oauth_paths(self) -> (&'static str, &'static str) {
+        match self {
+            GoToHost::Current => ("/oauth/authorize", "/oauth/token"),
+            GoToHost::Legacy => ("/oauth/v2/authorize", "/oauth/v2/token"),
+        }
+    }
+
+    fn origin(self) -> &'static str {
+        match self {
+            GoToHost::Current => "https://authentication.logmeininc.com",
+            GoToHost::Legacy => "https://api.getgo.com",
+        }
+    }
+}
+
+/// Where GoTo lives. `authorize_url` is what browsers are sent to; the others are only called
+/// by the backend. `api_root` is the API host: G2M at `/G2M/rest`, the Admin API at
+/// `/admin/rest/v1`, identity (SCIM) at `/identity/v1`.
 #[derive(Clone, Debug)]
 pub struct GoToEndpoints {
     pub authorize_url: String,
     pub token_url: String,
-    pub api_base: String,
+    pub api_root: String,
+}
+
+/// The scopes each OAuth client asks for (`GOTO_SCOPES`, `GOTO_ADMIN_SCOPES`): what the
+/// client was granted in GoTo's developer center. Sent on the authorize request; checked
+/// against the token answer's `scope` so a missing grant is named at sign-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scopes(pub Vec<String>);
+
+impl Scopes {
+    /// G2M needs `collab:`; the person's identity (SCIM `Users/me`) `identity:scim.me`.
+    pub fn user_default() -> Scopes {
+        Scopes(vec!["collab:".into(), "identity:scim.me".into()])
+    }
+    /// The Admin API (`/me`, the account's users) needs `identity:`.
+    pub fn admin_default() -> Scopes {
+        Scopes(vec!["identity:".into()])
+    }
+    pub fn joined(&self) -> String {
+        self.0.join(" ")
+    }
+    fn parse(variable: &'static str, raw: &str) -> Result<Scopes, ConfigError> {
+        let scopes: Vec<String> = raw.split_whitespace().map(str::to_owned).collect();
+        let printable = |s: &String| {
+            s.chars()
+                .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\')
+        };
+        if scopes.is_empty() || !scopes.iter().all(printable) {
+            return Err(problem(
+                variable,
+                "must be space-separated OAuth scopes, like `collab: identity:scim.me`",
+            ));
+        }
+        Ok(Scopes(scopes))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +159,10 @@ pub struct Config {
     /// it replaces the generated key file in the data directory.
     pub encryption_key: Option<EncryptionKey>,
     pub upstream: Upstream,
+    /// The GoTo OAuth host; the built-in sandbox serves the same paths.
+    pub goto_host: GoToHost,
+    pub user_scopes: Scopes,
+    pub admin_scopes: Scopes,
     pub organizer_sync_every: Duration,
     pub session_idle: Duration,
     pub session_max: Duration,
@@ -163,6 +231,16 @@ impl Config {
                 "must use https (plain http is allowed only on loopback for local runs)",
             ));
         }
+        let goto_host = match lookup("MEETINGS_GOTO_HOST").as_deref() {
+            None | Some("current") => GoToHost::Current,
+            Some("legacy") => GoToHost::Legacy,
+            Some(_) => {
+                return Err(problem(
+                    "MEETINGS_GOTO_HOST",
+                    "must be current (authentication.logmeininc.com) or legacy (api.getgo.com/oauth/v2)",
+                ))
+            }
+        };
         let upstream = match lookup("GOTO_CLIENT_ID") {
             None => Upstream::EmbeddedSandbox,
             Some(client_id) => {
@@ -184,16 +262,14 @@ impl Config {
                         })?,
                     }),
                 };
+                let (authorize_path, token_path) = goto_host.oauth_paths();
                 Upstream::GoTo {
                     endpoints: GoToEndpoints {
                         authorize_url: lookup("GOTO_AUTHORIZE_URL")
-                            .unwrap_or_else(|| "https://api.getgo.com/oauth/v2/authorize".into()),
+                            .unwrap_or_else(|| format!("{}{authorize_path}", goto_host.origin())),
                         token_url: lookup("GOTO_TOKEN_URL")
-                            .unwrap_or_else(|| "https://api.getgo.com/oauth/v2/token".into()),
-                        api_base: lookup("GOTO_API_BASE")
-                            .unwrap_or_else(|| "https://api.getgo.com/G2M/rest".into())
-                            .trim_end_matches('/')
-                            .to_owned(),
+                            .unwrap_or_else(|| format!("{}{token_path}", goto_host.origin())),
+                        api_root: api_root(lookup("GOTO_API_BASE"))?,
                     },
                     user_client: OAuthClientConfig {
                         client_id,
@@ -242,6 +318,15 @@ impl Config {
             store,
             encryption_key,
             upstream,
+            goto_host,
+            user_scopes: match lookup("GOTO_SCOPES") {
+                None => Scopes::user_default(),
+                Some(v) => Scopes::parse("GOTO_SCOPES", &v)?,
+            },
+            admin_scopes: match lookup("GOTO_ADMIN_SCOPES") {
+                None => Scopes::admin_default(),
+                Some(v) => Scopes::parse("GOTO_ADMIN_SCOPES", &v)?,
+            },
             organizer_sync_every: seconds("MEETINGS_ORGANIZER_SYNC_SECONDS", 15 * 60)?,
             session_idle: seconds("MEETINGS_SESSION_IDLE_SECONDS", 8 * 3600)?,
             session_max: seconds("MEETINGS_SESSION_MAX_SECONDS", 30 * 24 * 3600)?,
@@ -297,6 +382,20 @@ impl Config {
                 )),
             },
         })
+    }
+}
+
+/// GoTo's API host. Older configurations gave the G2M base (`…/G2M/rest`); that still works.
+fn api_root(value: Option<String>) -> Result<String, ConfigError> {
+    let raw = value.unwrap_or_else(|| "https://api.getgo.com".into());
+    let root = raw.trim_end_matches('/');
+    let root = root.strip_suffix("/G2M/rest").unwrap_or(root).to_owned();
+    match url::Url::parse(&root) {
+        Ok(u) if matches!(u.scheme(), "https" | "http") && u.query().is_none() => Ok(root),
+        _ => Err(problem(
+            "GOTO_API_BASE",
+            "must be GoTo's API host, like https://api.getgo.com",
+        )),
     }
 }
 
@@ -386,6 +485,51 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert!(matches!(c.upstream, Upstream::EmbeddedSandbox));
+    }
+
+    #[test]
+    fn the_current_goto_host_is_the_default_and_the_legacy_one_a_setting() {
+        let goto = |extra: &[(&str, &str)]| {
+            let mut vars = vec![("GOTO_CLIENT_ID", "id"), ("GOTO_CLIENT_SECRET", "s")];
+            vars.extend_from_slice(extra);
+            match config(&vars).unwrap().upstream {
+                Upstream::GoTo { endpoints, .. } => endpoints,
+                Upstream::EmbeddedSandbox => panic!("GoTo expected"),
+            }
+        };
+        let current = goto(&[]);
+        assert_eq!(
+            current.authorize_url,
+            "https://authentication.logmeininc.com/oauth/authorize"
+        );
+        assert_eq!(
+            current.token_url,
+            "https://authentication.logmeininc.com/oauth/token"
+        );
+        assert_eq!(current.api_root, "https://api.getgo.com");
+        let legacy = goto(&[("MEETINGS_GOTO_HOST", "legacy")]);
+        assert_eq!(
+            legacy.authorize_url,
+            "https://api.getgo.com/oauth/v2/authorize"
+        );
+        assert_eq!(legacy.token_url, "https://api.getgo.com/oauth/v2/token");
+        // An old G2M base still means the same API host.
+        let old = goto(&[("GOTO_API_BASE", "https://api.getgo.com/G2M/rest/")]);
+        assert_eq!(old.api_root, "https://api.getgo.com");
+        assert_eq!(config(&[]).unwrap().goto_host, GoToHost::Current);
+        let err = config(&[("MEETINGS_GOTO_HOST", "v2")]).unwrap_err();
+        assert_eq!(err.variable, "MEETINGS_GOTO_HOST");
+    }
+
+    #[test]
+    fn scopes_default_to_what_each_client_needs() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.user_scopes.joined(), "collab: identity:scim.me");
+        assert_eq!(c.admin_scopes.joined(), "identity:");
+        let c = config(&[("GOTO_SCOPES", "  collab:   identity: ")]).unwrap();
+        assert_eq!(c.user_scopes.joined(), "collab: identity:");
+        let err = config(&[("GOTO_ADMIN_SCOPES", "identity:\"x")]).unwrap_err();
+        assert_eq!(err.variable, "GOTO_ADMIN_SCOPES");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! made up at each start. The backend talks to it over real HTTP, exactly as to GoTo.
 
 use crate::config::{Config, GoToEndpoints, OAuthClientConfig};
+use crate::goto::identity::{self, Who};
 use crate::organizer_sync;
 use crate::session::random_id;
 use crate::state::AppState;
@@ -37,29 +38,32 @@ impl EmbeddedSandbox {
             client_secret: secret(),
         };
         let sandbox = Sandbox::new(SandboxConfig {
+            // Granted every scope, as a GoTo admin would for this integration.
             clients: vec![
-                RegisteredClient {
-                    client_id: user_client.client_id.clone(),
-                    client_secret: user_client.client_secret.clone(),
-                    redirect_uris: vec![config.user_redirect_uri()],
-                },
-                RegisteredClient {
-                    client_id: admin_client.client_id.clone(),
-                    client_secret: admin_client.client_secret.clone(),
-                    redirect_uris: vec![config.admin_redirect_uri()],
-                },
+                RegisteredClient::new(
+                    user_client.client_id.clone(),
+                    user_client.client_secret.clone(),
+                    [config.user_redirect_uri()],
+                ),
+                RegisteredClient::new(
+                    admin_client.client_id.clone(),
+                    admin_client.client_secret.clone(),
+                    [config.admin_redirect_uri()],
+                ),
             ],
             ..SandboxConfig::default()
         });
         let internal = internal_base(config);
+        // The sandbox serves both hosts' OAuth paths; the configured host decides which.
+        let (authorize_path, token_path) = config.goto_host.oauth_paths();
         EmbeddedSandbox {
             account_key: sandbox.account_key().to_owned(),
             sandbox,
             endpoints: GoToEndpoints {
                 // Browsers go to the public origin; the backend calls itself on loopback.
-                authorize_url: format!("{}{PREFIX}/oauth/v2/authorize", config.public_url),
-                token_url: format!("{internal}/oauth/v2/token"),
-                api_base: format!("{internal}/G2M/rest"),
+                authorize_url: format!("{}{PREFIX}{authorize_path}", config.public_url),
+                token_url: format!("{internal}{token_path}"),
+                api_root: internal.clone(),
             },
             user_client,
             admin_client,
@@ -107,14 +111,21 @@ pub async fn connect_service_account(state: &AppState) -> Result<(), String> {
         return Err("sandbox echoed a different state".into());
     }
     let code = param("code").ok_or("sandbox sent no code")?;
-    let tokens = oauth
+    let granted = oauth
         .exchange_code(code, authorization.pkce_verifier)
         .await
         .map_err(|e| e.to_string())?;
-    organizer_sync::accept_admin_tokens(state, tokens).await?;
-    let offered = organizer_sync::sync(state)
+    let tokens = identity::complete(
+        &state.api,
+        granted,
+        Who::ServiceAccount,
+        state.account_key.as_deref(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let offered = organizer_sync::connect_admin(state, tokens)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("{e:?}"))?;
     tracing::info!(offered, "sandbox service account connected");
     Ok(())
 }

@@ -19,6 +19,13 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// GoTo refused a meeting call for a person whose token has the meeting scope: their
+    /// account holds no GoToMeeting licence.
+    #[error("no GoToMeeting licence")]
+    NoLicence,
+    /// GoTo refused a call that needs a scope the OAuth client was not granted.
+    #[error("missing GoTo scope {0}")]
+    MissingScope(String),
     #[error("bad request: {0}")]
     BadRequest(&'static str),
     #[error("unsupported media type")]
@@ -47,6 +54,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::Reconnect => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NoLicence | AppError::MissingScope(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -64,6 +72,8 @@ impl AppError {
             AppError::Reconnect => "reconnect",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
+            AppError::NoLicence => "no_licence",
+            AppError::MissingScope(_) => "missing_scope",
             AppError::BadRequest(_) => "bad_request",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -76,6 +86,12 @@ impl AppError {
     }
 
     fn message(&self, lang: Lang) -> String {
+        if let AppError::MissingScope(scope) = self {
+            return match lang {
+                Lang::En => format!("GoTo has not granted this app the permission “{scope}”. Ask your GoTo administrator to add it to the app's OAuth client; your form is kept."),
+                Lang::Es => format!("GoTo no ha concedido a esta aplicación el permiso «{scope}». Pide a tu administrador de GoTo que lo añada al cliente OAuth de la aplicación; tu formulario se conserva."),
+            };
+        }
         let (en, es) = match self {
             AppError::NotSignedIn => (
                 "Please connect GoToMeeting to continue.",
@@ -93,6 +109,11 @@ impl AppError {
                 "We could not find this meeting. It may belong to someone else or have been deleted.",
                 "No encontramos esta reunión. Puede ser de otra persona o haberse eliminado.",
             ),
+            AppError::NoLicence => (
+                "Your GoTo account has no GoToMeeting licence, so meetings cannot be scheduled as you. Ask your GoTo administrator to assign one.",
+                "Tu cuenta de GoTo no tiene licencia de GoToMeeting, así que no se pueden programar reuniones en tu nombre. Pide a tu administrador de GoTo que te asigne una.",
+            ),
+            AppError::MissingScope(_) => unreachable!("answered above"),
             AppError::BadRequest(_) => (
                 "The request could not be read. Reload the page and try again.",
                 "No se pudo leer la solicitud. Recarga la página e inténtalo de nuevo.",

@@ -185,6 +185,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
     let user_oauth = OAuthClient::new(
         &user_client,
         &endpoints,
+        config.user_scopes.clone(),
         config.user_redirect_uri(),
         http.clone(),
         throttle.clone(),
@@ -196,6 +197,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
             OAuthClient::new(
                 c,
                 &endpoints,
+                config.admin_scopes.clone(),
                 config.admin_redirect_uri(),
                 http.clone(),
                 throttle.clone(),
@@ -204,7 +206,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         })
         .transpose()?;
     let keeper = TokenKeeper::new(store.clone(), user_oauth.clone());
-    let api = GoToApi::new(endpoints.api_base.clone(), http, throttle, support_log);
+    let api = GoToApi::new(&endpoints.api_root, http, throttle, support_log);
     Ok(AppState(Arc::new(Inner {
         config,
         store,
@@ -218,7 +220,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
     })))
 }
 
-/// The key that seals tokens and passwords: `MEETINGS_ENCRYPTION_KEY` when set (always with
+/// The key that seals tokens and stored answers: `MEETINGS_ENCRYPTION_KEY` when set (always with
 /// Redis, where every replica needs the same one), else the key file in the data directory,
 /// created on first run.
 fn open_sealer(config: &Config) -> Result<crypto::Sealer, String> {

@@ -29,7 +29,7 @@ async fn main() {
             config.public_url
         ),
         Upstream::GoTo { endpoints, .. } => {
-            tracing::info!(authorize = %endpoints.authorize_url, api = %endpoints.api_base, "using GoTo")
+            tracing::info!(authorize = %endpoints.authorize_url, api = %endpoints.api_root, token = %endpoints.token_url, "using GoTo")
         }
     }
     if !config.dist_dir.join("index.html").exists() {

@@ -5,40 +5,115 @@
 use chrono::Utc;
 
 use crate::error::AppError;
+use crate::goto::rest::{AccountKey, UpstreamError};
 use crate::goto::tokens::upstream_to_app;
 use crate::state::AppState;
 use crate::store::{CachedOrganizer, GoToTokens};
 
-/// Keeps the admin tokens if they belong to the configured account (and, when a list of
-/// allowed admins is configured, to one of them).
-pub async fn accept_admin_tokens(state: &AppState, tokens: GoToTokens) -> Result<(), String> {
-    let allowed = &state.config.allowed_admin_emails;
-    if !allowed.is_empty()
-        && !allowed
-            .iter()
-            .any(|e| e.eq_ignore_ascii_case(&tokens.email))
-    {
-        return Err(format!(
-            "{} is not one of the service accounts allowed to connect (GOTO_ADMIN_EMAILS).",
-            tokens.email
-        ));
+/// Why the service account's tokens were not taken.
+#[derive(Debug)]
+pub enum AdminRefusal {
+    /// Not one of `GOTO_ADMIN_EMAILS`.
+    NotAllowed(String),
+    /// Not an admin of `GOTO_ACCOUNT_KEY`.
+    WrongAccount,
+    /// The first sync with them failed, so they were not kept.
+    SyncFailed(AppError),
+}
+
+/// Takes the service account's tokens if they are of an allowed admin of the configured
+/// account, and only once a full sync with them has worked: a token that cannot read "All
+/// organizers" must not replace one that can. Returns how many people can co-organize.
+pub async fn connect_admin(state: &AppState, tokens: GoToTokens) -> Result<usize, AdminRefusal> {
+    if !admin_email_allowed(state, &tokens.email) {
+        return Err(AdminRefusal::NotAllowed(tokens.email));
     }
     if let Some(expected) = &state.account_key {
         if tokens.account_key.as_deref() != Some(expected.as_str()) {
-            return Err(format!(
-                "This GoTo user belongs to account {}, but this installation is configured for account {expected} (GOTO_ACCOUNT_KEY). Sign in with the service account of that account.",
-                tokens.account_key.as_deref().unwrap_or("(unknown)")
-            ));
+            tracing::warn!(found = ?tokens.account_key, %expected, "service account of another account");
+            return Err(AdminRefusal::WrongAccount);
         }
     }
+    let account = account_of(state, &tokens).map_err(AdminRefusal::SyncFailed)?;
+    let cached = fetch_all(state, &tokens.access_token, &account)
+        .await
+        .map_err(|e| AdminRefusal::SyncFailed(upstream_to_app(e)))?;
     state
         .store
         .put_admin_tokens(&tokens)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(AdminRefusal::SyncFailed)?;
+    store_synced(state, &cached)
+        .await
+        .map_err(AdminRefusal::SyncFailed)
 }
 
-/// Fetches the organizers and replaces the cache. Returns how many can be co-organizers.
+/// Whether `GOTO_ADMIN_EMAILS` (when set) lists this service account.
+pub fn admin_email_allowed(state: &AppState, email: &str) -> bool {
+    let allowed = &state.config.allowed_admin_emails;
+    allowed.is_empty() || allowed.iter().any(|e| e.eq_ignore_ascii_case(email))
+}
+
+/// The account whose users are "All organizers": the configured one (the brief's account
+/// ID), else the service account's own.
+fn account_of(state: &AppState, tokens: &GoToTokens) -> Result<AccountKey, AppError> {
+    state
+        .account_key
+        .as_deref()
+        .or(tokens.account_key.as_deref())
+        .and_then(AccountKey::parse)
+        .ok_or(AppError::Upstream(
+            "no usable account key for the organizer sync".into(),
+        ))
+}
+
+/// Every user of the account, page after page until `total`. Any page failing fails the
+/// whole sync, so the cache only ever holds a complete list.
+async fn fetch_all(
+    state: &AppState,
+    access_token: &str,
+    account: &AccountKey,
+) -> Result<Vec<CachedOrganizer>, UpstreamError> {
+    // Far above any real account (100 000 people); stops a GoTo that never ends its pages.
+    const MAX_PAGES: u64 = 1000;
+    let mut cached = Vec::new();
+    let mut offset = 0;
+    for _ in 0..MAX_PAGES {
+        let page = state
+            .api
+            .account_users_page(access_token, account, offset)
+            .await?;
+        let rows = page.results.len() as u64;
+        cached.extend(page.results.into_iter().filter_map(|u| {
+            Some(CachedOrganizer {
+                key: u.key()?,
+                active: u.is_active(),
+                has_g2m: u.has_g2m(),
+                first_name: u.first_name,
+                last_name: u.last_name,
+                email: u.email,
+            })
+        }));
+        offset += rows;
+        if rows == 0 || offset >= page.total {
+            return Ok(cached);
+        }
+    }
+    Err(UpstreamError::Unavailable(
+        "the Admin API kept answering pages".into(),
+    ))
+}
+
+async fn store_synced(state: &AppState, cached: &[CachedOrganizer]) -> Result<usize, AppError> {
+    state.store.put_organizers(cached).await?;
+    let offered = cached.iter().filter(|o| o.active && o.has_g2m).count();
+    *state.last_sync.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now());
+    tracing::info!(total = cached.len(), offered, "organizers synced");
+    Ok(offered)
+}
+
+/// Fetches the organizers with the stored service-account token and replaces the cache.
+/// Returns how many can be co-organizers.
 pub async fn sync(state: &AppState) -> Result<usize, AppError> {
     let mut tokens = state.store.admin_tokens().await?.ok_or(AppError::Upstream(
         "the service account is not connected".into(),
@@ -46,32 +121,16 @@ pub async fn sync(state: &AppState) -> Result<usize, AppError> {
     if tokens.expires_at <= Utc::now() + chrono::Duration::seconds(30) {
         tokens = refresh_admin(state, &tokens).await?;
     }
-    let organizers = match state.api.organizers(&tokens.access_token).await {
-        Err(crate::goto::rest::UpstreamError::InvalidToken) => {
+    let account = account_of(state, &tokens)?;
+    let cached = match fetch_all(state, &tokens.access_token, &account).await {
+        Err(UpstreamError::InvalidToken) => {
             tokens = refresh_admin(state, &tokens).await?;
-            state.api.organizers(&tokens.access_token).await
+            fetch_all(state, &tokens.access_token, &account).await
         }
         other => other,
     }
     .map_err(upstream_to_app)?;
-    let cached: Vec<CachedOrganizer> = organizers
-        .into_iter()
-        .filter_map(|o| {
-            Some(CachedOrganizer {
-                key: o.key()?,
-                active: o.status.eq_ignore_ascii_case("active"),
-                has_g2m: o.products.iter().any(|p| p == "G2M"),
-                first_name: o.first_name,
-                last_name: o.last_name,
-                email: o.email,
-            })
-        })
-        .collect();
-    state.store.put_organizers(&cached).await?;
-    let offered = cached.iter().filter(|o| o.active && o.has_g2m).count();
-    *state.last_sync.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now());
-    tracing::info!(total = cached.len(), offered, "organizers synced");
-    Ok(offered)
+    store_synced(state, &cached).await
 }
 
 /// The refresh lock's name for the service account (the lock hashes it like a session id).
@@ -127,7 +186,10 @@ pub async fn sync_on_demand(
 
 /// Runs [`sync`] forever at the configured interval, logging failures.
 pub async fn run_schedule(state: AppState) {
-    let mut every = tokio::time::interval(state.config.organizer_sync_every);
+    // The first sync is the start's own (or the connection's): the schedule begins one period
+    // later, so it never runs alongside it.
+    let period = state.config.organizer_sync_every;
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;

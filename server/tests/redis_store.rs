@@ -64,6 +64,7 @@ fn tokens() -> GoToTokens {
         email: "a@example.com".into(),
         first_name: "Ana".into(),
         last_name: "Núñez".into(),
+        scopes: vec![],
     }
 }
 
@@ -104,14 +105,13 @@ async fn tokens_and_session_ids_are_not_stored_in_clear() {
         "123",
         "42",
         &MeetingExtras {
-            join_url: "https://example.com/join/123".into(),
-            password: Some("hunter22".into()),
+            join_url: "https://example.com/join/hunter22".into(),
         },
     )
     .await
     .unwrap();
     s.claim_idempotent("42", "k", "f").await.unwrap();
-    s.finish_idempotent("42", "k", 201, r#"{"password":"hunter22"}"#)
+    s.finish_idempotent("42", "k", 201, r#"{"join_url":"hunter22"}"#)
         .await
         .unwrap();
     let mut conn = raw(&redis).await;
@@ -284,7 +284,6 @@ async fn meeting_extras_admin_tokens_and_organizers_round_trip() {
     s.ping().await.unwrap();
     let extras = MeetingExtras {
         join_url: "https://example.com/join/123".into(),
-        password: Some("hunter22".into()),
     };
     s.put_meeting_extras("123", "42", &extras).await.unwrap();
     assert_eq!(s.meeting_extras("123", "42").await.unwrap(), Some(extras));

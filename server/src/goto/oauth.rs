@@ -13,21 +13,34 @@ use oauth2::basic::{
     BasicTokenIntrospectionResponse, BasicTokenType,
 };
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
-    ExtraTokenFields, HttpRequest, HttpResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
-    RefreshToken, RequestTokenError, StandardRevocableToken, StandardTokenResponse, TokenResponse,
-    TokenUrl,
+    AccessToken, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
+    EndpointSet, HttpRequest, HttpResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
+    RefreshToken, RequestTokenError, Scope, StandardRevocableToken, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::config::{GoToEndpoints, OAuthClientConfig};
+use crate::config::{GoToEndpoints, OAuthClientConfig, Scopes};
 use crate::store::GoToTokens;
 use crate::support_log::SupportLog;
 use crate::throttle::Throttle;
 
-/// The fields GoTo adds to a token response. The legacy host sends the organizer's keys and
-/// names; the current host sends `principal` (the e-mail) instead. Keys may come as strings
-/// or numbers (assumed), so both are accepted.
+/// A token answer, read leniently. GoTo's current host documents a refresh answer with only
+/// `access_token, expires_in, scope, principal`: no `token_type` (oauth2's standard response
+/// type refuses that) and usually no `refresh_token` (the old one stays valid; a new one
+/// appears, with `token_type`, only near its end). The legacy host adds the organizer's keys
+/// and names. Keys may come as strings or numbers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(try_from = "RawTokenAnswer")]
+pub struct GoToTokenResponse {
+    access_token: AccessToken,
+    token_type: BasicTokenType,
+    expires_in: Option<u64>,
+    refresh_token: Option<RefreshToken>,
+    scopes: Option<Vec<Scope>>,
+    extra: GoToExtraFields,
+}
+
+/// What the legacy host's answer says about the person (the current host's says none of it).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct GoToExtraFields {
     #[serde(default)]
@@ -44,9 +57,75 @@ pub struct GoToExtraFields {
     pub principal: Option<String>,
 }
 
-impl ExtraTokenFields for GoToExtraFields {}
+#[derive(Deserialize)]
+struct RawTokenAnswer {
+    access_token: String,
+    #[serde(default)]
+    token_type: Option<String>,
+    #[serde(default)]
+    expires_in: Option<serde_json::Value>,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(flatten)]
+    extra: GoToExtraFields,
+}
 
-type GoToTokenResponse = StandardTokenResponse<GoToExtraFields, BasicTokenType>;
+impl TryFrom<RawTokenAnswer> for GoToTokenResponse {
+    type Error = String;
+    fn try_from(raw: RawTokenAnswer) -> Result<Self, String> {
+        if raw.access_token.is_empty() {
+            return Err("empty access_token".into());
+        }
+        let token_type = match raw.token_type.as_deref() {
+            // Missing means Bearer: the only kind GoTo issues.
+            None => BasicTokenType::Bearer,
+            Some(t) if t.eq_ignore_ascii_case("bearer") => BasicTokenType::Bearer,
+            Some(other) => return Err(format!("token_type {other:?} is not Bearer")),
+        };
+        let expires_in = match raw.expires_in {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Number(n)) => n.as_u64(),
+            Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+            Some(_) => None,
+        };
+        Ok(GoToTokenResponse {
+            access_token: AccessToken::new(raw.access_token),
+            token_type,
+            expires_in,
+            refresh_token: raw
+                .refresh_token
+                .filter(|t| !t.is_empty())
+                .map(RefreshToken::new),
+            scopes: raw.scope.map(|s| {
+                s.split_whitespace()
+                    .map(|p| Scope::new(p.to_owned()))
+                    .collect()
+            }),
+            extra: raw.extra,
+        })
+    }
+}
+
+impl TokenResponse for GoToTokenResponse {
+    type TokenType = BasicTokenType;
+    fn access_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+    fn token_type(&self) -> &BasicTokenType {
+        &self.token_type
+    }
+    fn expires_in(&self) -> Option<std::time::Duration> {
+        self.expires_in.map(std::time::Duration::from_secs)
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.scopes.as_ref()
+    }
+}
 
 type Client = oauth2::Client<
     BasicErrorResponse,
@@ -95,6 +174,7 @@ pub struct Authorization {
 pub struct OAuthClient {
     client: Client,
     credentials: OAuthClientConfig,
+    scopes: Scopes,
     http: reqwest::Client,
     throttle: std::sync::Arc<Throttle>,
     support_log: Option<std::sync::Arc<SupportLog>>,
@@ -112,6 +192,7 @@ impl OAuthClient {
     pub fn new(
         credentials: &OAuthClientConfig,
         endpoints: &GoToEndpoints,
+        scopes: Scopes,
         redirect_uri: String,
         http: reqwest::Client,
         throttle: std::sync::Arc<Throttle>,
@@ -125,6 +206,7 @@ impl OAuthClient {
         Ok(OAuthClient {
             client,
             credentials: credentials.clone(),
+            scopes,
             http,
             throttle,
             support_log,
@@ -139,6 +221,7 @@ impl OAuthClient {
         let (url, state) = self
             .client
             .authorize_url(CsrfToken::new_random)
+            .add_scopes(self.scopes.0.iter().cloned().map(Scope::new))
             .set_pkce_challenge(challenge)
             .url();
         Authorization {
@@ -173,11 +256,18 @@ impl OAuthClient {
         }
     }
 
+    /// The scopes this client asks for.
+    pub fn scopes(&self) -> &Scopes {
+        &self.scopes
+    }
+
+    /// Redeems a sign-in code. The answer may or may not say who signed in (see
+    /// [`Granted::identity`]); `goto::identity` completes it.
     pub async fn exchange_code(
         &self,
         code: String,
         pkce_verifier: String,
-    ) -> Result<GoToTokens, TokenError> {
+    ) -> Result<Granted, TokenError> {
         let http = |request: HttpRequest| self.token_call(request);
         let response = self
             .client
@@ -186,11 +276,17 @@ impl OAuthClient {
             .request_async(&http)
             .await
             .map_err(token_error)?;
-        tokens_from(&response, None)
+        let granted = Granted::from(&response);
+        if granted.refresh_token.is_none() {
+            return Err(TokenError::Refused(
+                "no refresh token in the code answer".into(),
+            ));
+        }
+        Ok(granted)
     }
 
     /// Refreshes `previous`. GoTo may rotate the refresh token or leave it out; when it is
-    /// left out the old one stays valid and is kept.
+    /// left out the old one stays valid and is kept. Who the tokens belong to never changes.
     pub async fn refresh(&self, previous: &GoToTokens) -> Result<GoToTokens, TokenError> {
         let http = |request: HttpRequest| self.token_call(request);
         let response = self
@@ -199,52 +295,76 @@ impl OAuthClient {
             .request_async(&http)
             .await
             .map_err(token_error)?;
-        tokens_from(&response, Some(previous))
+        let granted = Granted::from(&response);
+        Ok(GoToTokens {
+            access_token: granted.access_token,
+            refresh_token: granted
+                .refresh_token
+                .unwrap_or_else(|| previous.refresh_token.clone()),
+            expires_at: granted.expires_at,
+            scopes: granted.scopes.unwrap_or_else(|| previous.scopes.clone()),
+            ..previous.clone()
+        })
     }
 }
 
-fn tokens_from(
-    response: &GoToTokenResponse,
-    previous: Option<&GoToTokens>,
-) -> Result<GoToTokens, TokenError> {
-    let extra = response.extra_fields();
-    let expires_in = response
-        .expires_in()
-        .map(|d| Duration::seconds(d.as_secs() as i64))
-        .unwrap_or_else(|| Duration::seconds(3600));
-    let refresh_token = response
-        .refresh_token()
-        .map(|t| t.secret().clone())
-        .or_else(|| previous.map(|p| p.refresh_token.clone()))
-        .ok_or_else(|| TokenError::Refused("no refresh token in the answer".into()))?;
-    let email = extra
-        .email
-        .clone()
-        .or_else(|| extra.principal.clone())
-        .or_else(|| previous.map(|p| p.email.clone()))
-        .unwrap_or_default();
-    let organizer_key = key_string(&extra.organizer_key)
-        .or_else(|| previous.map(|p| p.organizer_key.clone()))
-        .unwrap_or_else(|| email.clone());
-    Ok(GoToTokens {
-        access_token: response.access_token().secret().clone(),
-        refresh_token,
-        expires_at: Utc::now() + expires_in,
-        organizer_key,
-        account_key: key_string(&extra.account_key)
-            .or_else(|| previous.and_then(|p| p.account_key.clone())),
-        first_name: extra
-            .first_name
-            .clone()
-            .or_else(|| previous.map(|p| p.first_name.clone()))
-            .unwrap_or_default(),
-        last_name: extra
-            .last_name
-            .clone()
-            .or_else(|| previous.map(|p| p.last_name.clone()))
-            .unwrap_or_default(),
-        email,
-    })
+/// Who a token answer says it belongs to: the legacy host's answer names the person, the
+/// current host's only gives `principal` (the e-mail).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnswerIdentity {
+    pub organizer_key: Option<String>,
+    pub account_key: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+/// A token answer, read.
+pub struct Granted {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_at: chrono::DateTime<Utc>,
+    /// `None` when the answer does not say (the legacy host's does not).
+    pub scopes: Option<Vec<String>>,
+    pub identity: AnswerIdentity,
+}
+
+impl std::fmt::Debug for Granted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Granted")
+            .field("scopes", &self.scopes)
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<&GoToTokenResponse> for Granted {
+    fn from(response: &GoToTokenResponse) -> Granted {
+        let extra = &response.extra;
+        let expires_in = response
+            .expires_in()
+            .map(|d| Duration::seconds(d.as_secs() as i64))
+            .unwrap_or_else(|| Duration::seconds(3600));
+        Granted {
+            access_token: response.access_token().secret().clone(),
+            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
+            expires_at: Utc::now() + expires_in,
+            scopes: response
+                .scopes()
+                .map(|s| s.iter().map(|s| s.to_string()).collect()),
+            identity: AnswerIdentity {
+                organizer_key: key_string(&extra.organizer_key),
+                account_key: key_string(&extra.account_key),
+                email: extra
+                    .email
+                    .clone()
+                    .or_else(|| extra.principal.clone())
+                    .filter(|e| !e.is_empty()),
+                first_name: extra.first_name.clone(),
+                last_name: extra.last_name.clone(),
+            },
+        }
+    }
 }
 
 fn token_error(e: RequestTokenError<TokenHttpError, BasicErrorResponse>) -> TokenError {
@@ -301,4 +421,54 @@ async fn raw_basic_http(
     *out.status_mut() = status;
     *out.headers_mut() = headers;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(body: &str) -> Result<Granted, String> {
+        serde_json::from_str::<GoToTokenResponse>(body)
+            .map(|r| Granted::from(&r))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_documented_minimal_refresh_answer_is_read() {
+        // developer.goto.com, "How to use refresh tokens": no token_type, no refresh_token.
+        let g = read(r#"{"access_token":"eyJ","expires_in":3600,"scope":"collab: identity:scim.me","principal":"ana@example.com"}"#).unwrap();
+        assert_eq!(g.access_token, "eyJ");
+        assert_eq!(g.refresh_token, None);
+        assert_eq!(
+            g.scopes,
+            Some(vec!["collab:".to_owned(), "identity:scim.me".to_owned()])
+        );
+        assert_eq!(g.identity.email.as_deref(), Some("ana@example.com"));
+        assert_eq!(g.identity.organizer_key, None);
+        let left = g.expires_at - Utc::now();
+        assert!(left > Duration::seconds(3590) && left <= Duration::seconds(3600));
+    }
+
+    #[test]
+    fn the_legacy_answer_names_the_person_with_keys_as_numbers_or_strings() {
+        let g = read(r#"{"access_token":"a","token_type":"bearer","refresh_token":"r","expires_in":"3600","organizer_key":8439885694023999999,"account_key":"9999982253621659654","firstName":"Ana","lastName":"Gil","email":"ana@example.com","version":"3"}"#).unwrap();
+        assert_eq!(g.refresh_token.as_deref(), Some("r"));
+        assert_eq!(g.scopes, None);
+        assert_eq!(
+            g.identity.organizer_key.as_deref(),
+            Some("8439885694023999999")
+        );
+        assert_eq!(
+            g.identity.account_key.as_deref(),
+            Some("9999982253621659654")
+        );
+        assert_eq!(g.identity.first_name.as_deref(), Some("Ana"));
+    }
+
+    #[test]
+    fn other_token_types_and_empty_tokens_are_refused() {
+        assert!(read(r#"{"access_token":"a","token_type":"mac"}"#).is_err());
+        assert!(read(r#"{"access_token":""}"#).is_err());
+        assert!(read(r#"{"token_type":"Bearer"}"#).is_err());
+    }
 }

@@ -1,6 +1,7 @@
-//! The GoToMeeting REST client. Every URL it can call is written here, built from the
-//! configured base and fixed paths; the only variable part is a [`MeetingId`], which is
-//! digits only, so no input can steer a call elsewhere.
+//! The GoTo REST client: GoToMeeting (`/G2M/rest`), the Admin API (`/admin/rest/v1`) and
+//! identity (`/identity/v1`). Every URL it can call is written here, built from the
+//! configured API host and fixed paths; the only variable parts are a [`MeetingId`] and an
+//! [`AccountKey`], both digits only, so no input can steer a call elsewhere.
 
 use chrono::{DateTime, Utc};
 use meeting::MeetingId;
@@ -101,10 +102,28 @@ impl MeetingInfo {
     }
 }
 
+/// An account key, digits only (GoTo's are 19–22 digits), so it can go into a URL path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountKey(String);
+
+impl AccountKey {
+    pub fn parse(raw: &str) -> Option<AccountKey> {
+        let ok = !raw.is_empty() && raw.len() <= 32 && raw.bytes().all(|b| b.is_ascii_digit());
+        ok.then(|| AccountKey(raw.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One row of the Admin API's `GET /accounts/{accountKey}/users` (Citrix's template maps
+/// `key`, `email`, `firstName`, `lastName`, `status`, `products`, `licenseKeys` and
+/// `settings.G2M.*`). The `key` is the person's user key, which GoTo's G2M calls the
+/// organizer key.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OrganizerInfo {
-    pub organizer_key: Value,
+pub struct AccountUser {
+    pub key: Value,
     #[serde(default)]
     pub email: String,
     #[serde(default)]
@@ -114,14 +133,106 @@ pub struct OrganizerInfo {
     #[serde(default)]
     pub status: String,
     #[serde(default)]
-    pub products: Vec<String>,
+    pub products: Option<Vec<String>>,
+    #[serde(default)]
+    pub settings: Option<serde_json::Map<String, Value>>,
 }
 
-impl OrganizerInfo {
+impl AccountUser {
     pub fn key(&self) -> Option<String> {
-        value_string(&self.organizer_key)
+        value_string(&self.key)
+    }
+    /// No source gives the status values; GoTo's G2M API says `active`/`suspended`, so any
+    /// casing of `active` counts.
+    pub fn is_active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("active")
+    }
+    /// Holds GoToMeeting: `products` lists `G2M`; when a row has no `products`, G2M settings
+    /// (present only for people set up for GoToMeeting) are taken as the licence instead.
+    pub fn has_g2m(&self) -> bool {
+        match &self.products {
+            Some(products) => products.iter().any(|p| p.eq_ignore_ascii_case("G2M")),
+            None => self
+                .settings
+                .as_ref()
+                .is_some_and(|s| s.keys().any(|k| k.eq_ignore_ascii_case("G2M"))),
+        }
     }
 }
+
+/// One page of the account's users: offset paging with the count at `total`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct UsersPage {
+    #[serde(default)]
+    pub results: Vec<AccountUser>,
+    pub total: u64,
+}
+
+/// SCIM `GET /identity/v1/Users/me`: the signed-in person. `id` is the user key.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScimMe {
+    pub id: Value,
+    #[serde(default, rename = "userName")]
+    pub user_name: String,
+    #[serde(default)]
+    pub name: ScimName,
+    #[serde(default)]
+    pub emails: Vec<ScimEmail>,
+    #[serde(default, rename = "urn:scim:schemas:extension:getgo:1.0")]
+    pub getgo: ScimGetGo,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ScimName {
+    #[serde(default, rename = "givenName")]
+    pub given_name: String,
+    #[serde(default, rename = "familyName")]
+    pub family_name: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScimEmail {
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub primary: bool,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ScimGetGo {
+    #[serde(default)]
+    pub accounts: Vec<ScimAccount>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScimAccount {
+    pub value: Value,
+}
+
+/// Admin API `GET /me`: the admin's own user key, account key (at the root) and accounts.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminMe {
+    pub key: Value,
+    #[serde(default)]
+    pub account_key: Option<Value>,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub accounts: Vec<AdminAccount>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct AdminAccount {
+    pub key: Value,
+}
+
+/// The Admin API's page size limit (Citrix's template pages by 100).
+pub const USERS_PAGE_SIZE: u64 = 100;
 
 /// GoTo sends ids as numbers in some answers and strings in others.
 pub fn value_string(value: &Value) -> Option<String> {
@@ -132,9 +243,20 @@ pub fn value_string(value: &Value) -> Option<String> {
     }
 }
 
-/// GoTo's times are ISO 8601 in UTC; accept the variants seen in its docs
-/// (`Z`, `+0000`, with or without milliseconds).
+/// GoTo documents its answer times only as "date-time". Its own examples read
+/// `2012-12-01T09:00:00.+0000` (a bare `.` before the offset, which Citrix's template strips
+/// before parsing); RFC 3339 forms (`Z`, `+00:00`, a fraction) and `+0000` are read too.
 pub fn parse_goto_time(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    // A `.` with no digits after it is an empty fraction: drop it.
+    let cleaned;
+    let raw = match raw.find('.') {
+        Some(dot) if !raw[dot + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
+            cleaned = format!("{}{}", &raw[..dot], &raw[dot + 1..]);
+            cleaned.as_str()
+        }
+        _ => raw,
+    };
     DateTime::parse_from_rfc3339(raw)
         .or_else(|_| DateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f%z"))
         .map(|t| t.with_timezone(&Utc))
@@ -165,20 +287,25 @@ pub struct UpcomingMeeting {
 #[derive(Clone)]
 pub struct GoToApi {
     base: String,
+    admin_base: String,
+    identity_base: String,
     http: reqwest::Client,
     throttle: Arc<Throttle>,
     support_log: Option<Arc<SupportLog>>,
 }
 
 impl GoToApi {
+    /// `root` is GoTo's API host (`https://api.getgo.com`).
     pub fn new(
-        base: String,
+        root: &str,
         http: reqwest::Client,
         throttle: Arc<Throttle>,
         support_log: Option<Arc<SupportLog>>,
     ) -> GoToApi {
         GoToApi {
-            base,
+            base: format!("{root}/G2M/rest"),
+            admin_base: format!("{root}/admin/rest/v1"),
+            identity_base: format!("{root}/identity/v1"),
             http,
             throttle,
             support_log,
@@ -208,12 +335,32 @@ impl GoToApi {
         found.into_iter().next().ok_or(UpstreamError::NotFound)
     }
 
-    /// "All organizers": needs the admin service account's token.
-    pub async fn organizers(
+    /// "All organizers", as the brief and Citrix's template define it: the Admin API's users
+    /// of the account, one page of [`USERS_PAGE_SIZE`] from `offset`. Needs the admin
+    /// service account's token (scope `identity:`).
+    pub async fn account_users_page(
         &self,
         access_token: &str,
-    ) -> Result<Vec<OrganizerInfo>, UpstreamError> {
-        let url = format!("{}/organizers", self.base);
+        account: &AccountKey,
+        offset: u64,
+    ) -> Result<UsersPage, UpstreamError> {
+        let url = format!(
+            "{}/accounts/{}/users?pageSize={USERS_PAGE_SIZE}&offset={offset}",
+            self.admin_base,
+            account.as_str()
+        );
+        self.get_with_retries(&url, access_token).await
+    }
+
+    /// Who signed in (SCIM, scope `identity:scim.me`): user key and accounts.
+    pub async fn scim_me(&self, access_token: &str) -> Result<ScimMe, UpstreamError> {
+        let url = format!("{}/Users/me", self.identity_base);
+        self.get_with_retries(&url, access_token).await
+    }
+
+    /// The admin who connected the service account (Admin API, scope `identity:`).
+    pub async fn admin_me(&self, access_token: &str) -> Result<AdminMe, UpstreamError> {
+        let url = format!("{}/me", self.admin_base);
         self.get_with_retries(&url, access_token).await
     }
 
@@ -325,10 +472,79 @@ mod tests {
             "2026-03-10T15:00:00.000Z",
             "2026-03-10T15:00:00+0000",
             "2026-03-10T15:00:00.000+0000",
+            "2026-03-10T15:00:00+00:00",
+            "2026-03-10T15:00:00.+0000",
+            "2026-03-10T15:00:00.Z",
+            "2026-03-10T16:00:00.+0100",
+            " 2026-03-10T15:00:00.+0000 ",
         ] {
             assert_eq!(parse_goto_time(raw), Some(want), "{raw}");
         }
+        for bad in [
+            "",
+            "2026-03-10",
+            "2026-03-10T15:00:00",
+            "2026-03-10T15:00:00..+0000",
+            "x.+0000",
+        ] {
+            assert_eq!(parse_goto_time(bad), None, "{bad}");
+        }
         assert_eq!(format_goto_time(want), "2026-03-10T15:00:00Z");
+    }
+
+    proptest::proptest! {
+        /// Every form GoTo's answers are known to take, at any instant and offset, reads as
+        /// the instant it names (whole seconds; milliseconds where the form has them).
+        #[test]
+        fn every_goto_time_form_reads_back(
+            seconds in 946_684_800i64..4_102_444_800i64,
+            millis in 0u32..1000,
+            offset_minutes in -12 * 60i32..=14 * 60,
+        ) {
+            let t = DateTime::<Utc>::from_timestamp(seconds, millis * 1_000_000).unwrap();
+            let whole = DateTime::<Utc>::from_timestamp(seconds, 0).unwrap();
+            let zone = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+            let local = t.with_timezone(&zone);
+            for (raw, want) in [
+                (t.format("%Y-%m-%dT%H:%M:%SZ").to_string(), whole),
+                (t.format("%Y-%m-%dT%H:%M:%S+0000").to_string(), whole),
+                (t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string(), whole),
+                (t.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(), t),
+                (t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), t),
+                (t.format("%Y-%m-%dT%H:%M:%S.+0000").to_string(), whole),
+                (local.format("%Y-%m-%dT%H:%M:%S.%z").to_string(), whole),
+                (local.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(), t),
+            ] {
+                proptest::prop_assert_eq!(parse_goto_time(&raw), Some(want), "{}", raw);
+            }
+        }
+    }
+
+    #[test]
+    fn account_keys_are_digits_only() {
+        assert!(AccountKey::parse("9999982253621659654").is_some());
+        for bad in ["", "12/../x", "12a", "1 2", &"9".repeat(33)] {
+            assert!(AccountKey::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn licence_and_status_from_admin_rows() {
+        let row = |json: serde_json::Value| serde_json::from_value::<AccountUser>(json).unwrap();
+        let a =
+            row(serde_json::json!({"key": "1", "status": "ACTIVE", "products": ["G2W", "g2m"]}));
+        assert!(a.is_active() && a.has_g2m());
+        let b = row(
+            serde_json::json!({"key": 2, "status": "SUSPENDED", "products": ["G2W"], "settings": {"G2M": {}}}),
+        );
+        assert!(!b.is_active() && !b.has_g2m());
+        assert_eq!(b.key().as_deref(), Some("2"));
+        let c = row(
+            serde_json::json!({"key": "3", "status": "active", "settings": {"G2M": {"voipEnabled": true}}}),
+        );
+        assert!(c.is_active() && c.has_g2m());
+        let d = row(serde_json::json!({"key": "4", "status": "active"}));
+        assert!(!d.has_g2m());
     }
 
     #[test]

@@ -195,6 +195,18 @@ impl TokenKeeper {
     }
 }
 
+/// GoTo's 403 on a meeting call whose token it did not call invalid: the token lacks G2M's
+/// scope (when its answer listed scopes without `collab:`), or else the person's account has
+/// no GoToMeeting licence. Never "not found": the person would look for a mistake of theirs.
+pub fn meeting_refused(tokens: &GoToTokens) -> AppError {
+    let scope = super::identity::MEETINGS_SCOPE;
+    if !tokens.scopes.is_empty() && !tokens.scopes.iter().any(|s| s == scope) {
+        AppError::MissingScope(scope.to_owned())
+    } else {
+        AppError::NoLicence
+    }
+}
+
 pub fn upstream_to_app(e: UpstreamError) -> AppError {
     match e {
         UpstreamError::InvalidToken => AppError::Reconnect,

@@ -1,15 +1,17 @@
 //! The admin ("service") connection: an operator connects the service account once; its
 //! token is used only to sync "All organizers".
 
-use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{Extension, Query, State};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
+use meeting::Lang;
 use serde::Deserialize;
 
-use super::user_auth::{no_referrer, start_login, take_checked_login};
-use crate::error::AppError;
-use crate::goto::oauth::TokenError;
-use crate::organizer_sync;
+use super::sign_in_pages::{escape_html, failure_page, page, SignInFailure};
+use super::user_auth::{start_login, take_checked_login};
+use crate::error::{AppError, RequestContext};
+use crate::goto::identity::{self, IdentityError, Who};
+use crate::organizer_sync::{self, AdminRefusal};
 use crate::session::{self, LOGIN_COOKIE};
 use crate::state::AppState;
 
@@ -24,69 +26,104 @@ pub struct ServerContextQuery {
     error: Option<String>,
 }
 
-/// The brief's redirect path for the service client.
+/// The brief's redirect path for the service client. Every outcome is a page in the
+/// operator's language; a failure offers to start again.
 pub async fn server_context(
     State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
     jar: CookieJar,
     Query(query): Query<ServerContextQuery>,
-) -> Result<Response, AppError> {
-    let login = take_checked_login(&state, &jar, query.state.as_deref(), true).await?;
+) -> Response {
+    let login = take_checked_login(&state, &jar, query.state.as_deref(), true).await;
     let jar = jar.remove(session::removal(LOGIN_COOKIE, false));
-    let outcome = match (query.error, query.code) {
-        (Some(error), _) => Err(format!("GoTo did not grant access ({error}).")),
-        (None, None) => Err("GoTo sent no authorization code.".to_owned()),
-        (None, Some(code)) => connect_with_code(&state, code, login.pkce_verifier).await,
+    let outcome = match (login, query.error, query.code) {
+        (Err(AppError::BadRequest(_)), _, _) => Err(SignInFailure::Expired),
+        (Err(other), _, _) => Err(other.into()),
+        (Ok(_), Some(error), _) if error == "invalid_scope" => Err(SignInFailure::MissingScope(
+            state
+                .admin_oauth
+                .as_ref()
+                .map(|o| o.scopes().joined())
+                .unwrap_or_default(),
+        )),
+        (Ok(_), Some(_), _) => Err(SignInFailure::Denied),
+        (Ok(_), None, None) => Err(SignInFailure::CodeRefused),
+        (Ok(login), None, Some(code)) => connect_with_code(&state, code, login.pkce_verifier).await,
     };
-    let page = match outcome {
-        Ok(count) => admin_page(
-            "Service account connected",
-            &format!("{count} organizers are available as co-organizers. They are refreshed every {} minutes.",
-                state.config.organizer_sync_every.as_secs() / 60),
-        ),
-        Err(message) => admin_page("Service account not connected", &message),
+    let response = match outcome {
+        Ok(count) => {
+            let minutes = state.config.organizer_sync_every.as_secs() / 60;
+            let (title, text) = match ctx.lang {
+                Lang::Es => (
+                    "Cuenta de servicio conectada".to_owned(),
+                    format!("{count} organizadores pueden ser coorganizadores. La lista se actualiza cada {minutes} minutos."),
+                ),
+                Lang::En => (
+                    "Service account connected".to_owned(),
+                    format!("{count} organizers are available as co-organizers. They are refreshed every {minutes} minutes."),
+                ),
+            };
+            let open = match ctx.lang {
+                Lang::Es => "Abrir la aplicación",
+                Lang::En => "Open the app",
+            };
+            page(
+                ctx.lang,
+                &title,
+                &format!(
+                    "<h1>{}</h1><p>{}</p><p><a href=\"/\">{open}</a></p>",
+                    escape_html(&title),
+                    escape_html(&text)
+                ),
+                None,
+            )
+        }
+        Err(failure) => failure_page(ctx.lang, &failure, CONNECT_PATH),
     };
-    Ok(no_referrer((jar, Html(page)).into_response()))
+    (jar, response).into_response()
 }
+
+const CONNECT_PATH: &str = "/admin/api/gwsc/auth/connect";
 
 async fn connect_with_code(
     state: &AppState,
     code: String,
     verifier: String,
-) -> Result<usize, String> {
-    let oauth = state
-        .admin_oauth
-        .as_ref()
-        .ok_or("No service client is configured.")?;
-    let tokens = oauth
-        .exchange_code(code, verifier)
-        .await
-        .map_err(|e| match e {
-            TokenError::InvalidGrant => {
-                "The authorization code was refused; start again.".to_owned()
-            }
-            other => format!("GoTo refused the connection: {other}"),
-        })?;
-    organizer_sync::accept_admin_tokens(state, tokens)
-        .await
-        .map_err(|e| e.to_string())?;
-    organizer_sync::sync(state)
-        .await
-        .map_err(|e| format!("Connected, but the first sync failed: {e}"))
-}
-
-fn admin_page(title: &str, message: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><body style=\"font-family:system-ui;max-width:40rem;margin:2rem auto;padding:0 1rem\">\
-         <h1>{title}</h1><p>{message}</p><p><a href=\"/\">Open the app</a></p></body></html>",
-        title = escape_html(title),
-        message = escape_html(message)
+) -> Result<usize, SignInFailure> {
+    let oauth = state.admin_oauth.as_ref().ok_or(SignInFailure::Internal)?;
+    let granted = oauth.exchange_code(code, verifier).await?;
+    // The answer's e-mail (`principal`) already tells a service account that is not allowed,
+    // before any call is spent on it.
+    if let Some(email) = &granted.identity.email {
+        if !organizer_sync::admin_email_allowed(state, email) {
+            return Err(SignInFailure::AdminNotAllowed(email.clone()));
+        }
+    }
+    let wrong_account = || SignInFailure::WrongAccount(state.account_key.clone());
+    let tokens = identity::complete(
+        &state.api,
+        granted,
+        Who::ServiceAccount,
+        state.account_key.as_deref(),
     )
-}
-
-pub fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    .await
+    .map_err(|e| match e {
+        IdentityError::NotAdmin => wrong_account(),
+        other => other.into(),
+    })?;
+    organizer_sync::connect_admin(state, tokens)
+        .await
+        .map_err(|refusal| match refusal {
+            AdminRefusal::NotAllowed(email) => SignInFailure::AdminNotAllowed(email),
+            AdminRefusal::WrongAccount => wrong_account(),
+            AdminRefusal::SyncFailed(AppError::TooManyRequests {
+                retry_after_seconds,
+            }) => SignInFailure::Busy {
+                retry_after_seconds,
+            },
+            AdminRefusal::SyncFailed(e) => {
+                tracing::warn!(error = %e, "service account refused: the first sync failed");
+                SignInFailure::SyncFailed
+            }
+        })
 }

@@ -14,7 +14,7 @@ use crate::goto::rest::{
     format_goto_time, parse_goto_time, value_string, CreateMeetingBody, CreatedMeeting,
     UpstreamError,
 };
-use crate::goto::tokens::upstream_to_app;
+use crate::goto::tokens::{meeting_refused, upstream_to_app};
 use crate::json_body::JsonBody;
 use crate::session::CurrentSession;
 use crate::state::AppState;
@@ -122,12 +122,12 @@ async fn create_at_goto(
         &organizers,
         &session.record.tokens.organizer_key,
     )?;
-    let password = form.password.clone().filter(|p| !p.is_empty());
     let body = CreateMeetingBody {
         subject: escape_subject_for_goto(&form.subject),
         starttime: format_goto_time(form.starts_at),
         endtime: format_goto_time(form.ends_at),
-        passwordrequired: password.is_some(),
+        // GoTo takes only the yes/no: the organizer sets the password itself when starting.
+        passwordrequired: form.password_required,
         // Phone and computer audio: what GoTo's own scheduler offers by default.
         conferencecallinfo: "Hybrid".into(),
         timezonekey: String::new(),
@@ -149,6 +149,8 @@ async fn create_at_goto(
         Err(UpstreamError::Timeout | UpstreamError::Unavailable(_)) => {
             reconcile(state, session, &body).await?
         }
+        // GoTo refuses a person without a GoToMeeting licence (or a token without its scope).
+        Err(UpstreamError::Forbidden) => return Err(meeting_refused(&session.record.tokens)),
         Err(other) => return Err(upstream_to_app(other)),
     };
     let id = created
@@ -162,7 +164,6 @@ async fn create_at_goto(
             organizer_key,
             &MeetingExtras {
                 join_url: created.join_url.clone(),
-                password: password.clone(),
             },
         )
         .await?;
@@ -174,8 +175,7 @@ async fn create_at_goto(
         ends_at: whole_seconds(form.ends_at),
         join_url: created.join_url,
         conference_call_info: created.conference_call_info,
-        password_required: password.is_some(),
-        password,
+        password_required: form.password_required,
         coorganizers: named(&form.coorganizer_keys, &organizers),
     })
 }
@@ -334,7 +334,6 @@ async fn load(
             .unwrap_or_else(|| default_join_url(&id)),
         conference_call_info: info.conference_call_info.clone(),
         password_required: info.password_required,
-        password: extras.and_then(|e| e.password),
         coorganizers: named(&info.coorganizer_keys(), &organizers),
         id: id.as_str().to_owned(),
     })

@@ -5,4 +5,5 @@ pub mod health;
 pub mod meetings;
 pub mod organizers;
 pub mod session;
+pub mod sign_in_pages;
 pub mod user_auth;

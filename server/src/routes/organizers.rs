@@ -49,7 +49,8 @@ pub async fn search(
 }
 
 /// `POST /api/organizers/sync`: someone is missing from the list, so fetch it again now, at
-/// most once a minute for the whole deployment (the list is GoTo's, one call per sync).
+/// most once a minute for the whole deployment (the list is GoTo's: one Admin API call per
+/// hundred people).
 pub async fn sync_now(
     State(state): State<AppState>,
     _session: CurrentSession,

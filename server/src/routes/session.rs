@@ -19,12 +19,29 @@ pub async fn get_session(
     let Some(id) = jar.get(SESSION_COOKIE) else {
         return Ok(Json(SessionInfo::default()));
     };
-    let user = state.keeper.session(id.value()).await?.map(|record| User {
-        name: record.tokens.display_name(),
-        email: record.tokens.email.clone(),
-        organizer_key: record.tokens.organizer_key.clone(),
-    });
-    Ok(Json(SessionInfo { user }))
+    let Some(record) = state.keeper.session(id.value()).await? else {
+        return Ok(Json(SessionInfo::default()));
+    };
+    let licensed = licensed(&state, &record.tokens.organizer_key).await?;
+    Ok(Json(SessionInfo {
+        user: Some(User {
+            name: record.tokens.display_name(),
+            email: record.tokens.email.clone(),
+            organizer_key: record.tokens.organizer_key.clone(),
+            licensed,
+        }),
+    }))
+}
+
+/// Whether the account's directory ("All organizers", synced from GoTo's Admin API) lists the
+/// person with GoToMeeting. Someone it does not list (not synced yet, or just added) is given
+/// the benefit of the doubt: GoTo refuses the create then, and the app says why.
+async fn licensed(state: &AppState, organizer_key: &str) -> Result<bool, AppError> {
+    let directory = state.store.organizers().await?;
+    Ok(directory
+        .iter()
+        .find(|o| o.key == organizer_key)
+        .is_none_or(|o| o.has_g2m))
 }
 
 /// `POST /api/session/handoff`: the app inside a portal's cross-site iframe redeems the code the

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::sign_in_pages::{failure_page, person_sign_in_link, SignInFailure};
 use crate::error::{AppError, RequestContext};
-use crate::goto::oauth::TokenError;
+use crate::goto::identity::{self, Who};
 use crate::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::state::AppState;
 use crate::store::{LoginTransaction, SessionHandoff, SessionRecord};
@@ -123,34 +124,86 @@ pub async fn take_checked_login(
     Ok(login)
 }
 
+/// The service-action client's redirect. Every way it can fail ends on a page in the person's
+/// language with "Try again" (see `sign_in_pages`), in the popup too.
 pub async fn callback(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     jar: CookieJar,
     Query(query): Query<CallbackQuery>,
-) -> Result<Response, AppError> {
-    let login = take_checked_login(&state, &jar, query.state.as_deref(), false).await?;
+) -> Response {
+    let login = take_checked_login(&state, &jar, query.state.as_deref(), false).await;
     let jar = jar.remove(session::removal(LOGIN_COOKIE, false));
-    if let Some(error) = query.error {
-        // The person said no (or GoTo failed): back to the app, still signed out.
-        tracing::info!(%error, "sign-in not completed");
-        return Ok(no_referrer(finish(
+    let login = match login {
+        Ok(login) => login,
+        Err(AppError::BadRequest(why)) => {
+            tracing::info!(why, "sign-in callback without a matching sign-in");
+            return fail(jar, ctx.lang, SignInFailure::Expired, "/");
+        }
+        Err(other) => return fail(jar, ctx.lang, other.into(), "/"),
+    };
+    match query.error.as_deref() {
+        // The person said no: back to the app, still signed out, as they chose.
+        Some("access_denied") => {
+            tracing::info!("sign-in not allowed by the person");
+            return no_referrer(finish(&state, jar, &login, Outcome::NotSignedIn, ctx.lang));
+        }
+        Some("invalid_scope") => {
+            let scopes = state.user_oauth.scopes().joined();
+            return fail(
+                jar,
+                ctx.lang,
+                SignInFailure::MissingScope(scopes),
+                &login.return_to,
+            );
+        }
+        Some(error) => {
+            tracing::info!(%error, "GoTo ended the sign-in with an error");
+            return fail(jar, ctx.lang, SignInFailure::Denied, &login.return_to);
+        }
+        None => {}
+    }
+    let Some(code) = query.code else {
+        return fail(jar, ctx.lang, SignInFailure::CodeRefused, &login.return_to);
+    };
+    match sign_in(&state, &jar, &login, code).await {
+        Ok((jar, handoff)) => no_referrer(finish(
             &state,
             jar,
             &login,
-            Outcome::NotSignedIn,
+            Outcome::SignedIn { handoff },
             ctx.lang,
-        )));
+        )),
+        Err(failure) => fail(jar, ctx.lang, failure, &login.return_to),
     }
-    let code = query.code.ok_or(AppError::BadRequest("no code"))?;
-    let tokens = state
+}
+
+fn fail(jar: CookieJar, lang: Lang, failure: SignInFailure, return_to: &str) -> Response {
+    (
+        jar,
+        failure_page(lang, &failure, &person_sign_in_link(return_to)),
+    )
+        .into_response()
+}
+
+/// Redeems the code, learns who signed in, and opens a session.
+async fn sign_in(
+    state: &AppState,
+    jar: &CookieJar,
+    login: &LoginTransaction,
+    code: String,
+) -> Result<(CookieJar, Option<String>), SignInFailure> {
+    let granted = state
         .user_oauth
         .exchange_code(code, login.pkce_verifier.clone())
-        .await
-        .map_err(|e| match e {
-            TokenError::InvalidGrant => AppError::BadRequest("the sign-in code was refused"),
-            other => AppError::Upstream(other.to_string()),
-        })?;
+        .await?;
+    let tokens = identity::complete(
+        &state.api,
+        granted,
+        Who::Person,
+        state.account_key.as_deref(),
+    )
+    .await?;
     // A fresh id at every sign-in: an id planted before login is worth nothing after it.
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(old.value()).await?;
@@ -184,18 +237,12 @@ pub async fn callback(
     } else {
         None
     };
-    let jar = jar.add(session::session_cookie(
+    let jar = jar.clone().add(session::session_cookie(
         session_id,
         state.config.session_max,
         state.config.cross_site_cookies,
     ));
-    Ok(no_referrer(finish(
-        &state,
-        jar,
-        &login,
-        Outcome::SignedIn { handoff },
-        ctx.lang,
-    )))
+    Ok((jar, handoff))
 }
 
 /// How a sign-in ended, for the page that tells the app.

@@ -1,10 +1,10 @@
 //! Server-side state: sessions, login transactions, the admin connection, the organizer
-//! cache, idempotency records and meeting passwords.
+//! cache, idempotency records and each meeting's join link.
 //!
 //! Two places it can live, chosen by `MEETINGS_STORE`: one SQLite file (the default, one
 //! replica) or a Redis server shared by several replicas. Both keep the same things the same
 //! way: session ids and login ids only as SHA-256 hashes, so a copy of the data holds no
-//! usable cookie; tokens, passwords and replayed answers sealed (AES-GCM) with what they
+//! usable cookie; tokens, join links and replayed answers sealed (AES-GCM) with what they
 //! belong to as associated data, so a value moved to another key does not open.
 
 mod redis;
@@ -36,6 +36,10 @@ pub struct GoToTokens {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
+    /// What the token answer said it grants (empty when it did not say, as the legacy host
+    /// does not): a 403 from GoTo then tells a missing scope from a missing licence.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 impl std::fmt::Debug for GoToTokens {
@@ -89,12 +93,13 @@ pub struct SessionHandoff {
 /// A handoff code is good for this long: the popup posts it the moment sign-in ends.
 pub const HANDOFF_SECONDS: i64 = 60;
 
-/// GoTo has no field for a meeting's password (it asks the organizer at start) and does not
-/// return the join link when a meeting is read back, so both are kept here, sealed.
+/// GoTo does not return the join link when a meeting is read back, so it is kept here,
+/// sealed. No password: GoTo never takes one from us (the organizer sets it in GoTo when
+/// starting the meeting). Records written before that held a `password` too; they still open,
+/// as serde skips the unknown field, and it is never read again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeetingExtras {
     pub join_url: String,
-    pub password: Option<String>,
 }
 
 pub const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;

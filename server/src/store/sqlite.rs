@@ -446,7 +446,7 @@ impl SqliteStore {
         status: u16,
         body: &str,
     ) -> Result<(), AppError> {
-        // The answer holds the meeting's password: sealed like every other secret.
+        // The answer names the meeting and its join link: sealed like everything kept per person.
         let sealed = self.seal(&body, &idempotency_context(user_key, key));
         self.conn()
             .execute(
@@ -468,6 +468,8 @@ impl SqliteStore {
     }
 
     // ---- what we keep per meeting ---------------------------------------------------------
+    // `meeting_secrets` keeps its name (and old rows their sealed password, unread) so files
+    // written before passwords stopped being kept open without a migration.
 
     pub fn put_meeting_extras(
         &self,
@@ -530,6 +532,7 @@ mod tests {
             email: "a@example.com".into(),
             first_name: "Ana".into(),
             last_name: "Núñez".into(),
+            scopes: vec!["collab:".into()],
         }
     }
 
@@ -681,8 +684,13 @@ mod tests {
     fn a_replayed_answer_is_not_stored_in_clear() {
         let s = store();
         s.claim_idempotent("u", "k", "f").unwrap();
-        s.finish_idempotent("u", "k", 201, r#"{"password":"hunter22"}"#)
-            .unwrap();
+        s.finish_idempotent(
+            "u",
+            "k",
+            201,
+            r#"{"join_url":"https://example.com/join/hunter22"}"#,
+        )
+        .unwrap();
         let body: Vec<u8> = s
             .conn()
             .query_row("SELECT body FROM idempotency", [], |r| r.get(0))
@@ -699,14 +707,37 @@ mod tests {
     }
 
     #[test]
-    fn a_meeting_password_is_only_for_its_organizer() {
+    fn a_meeting_join_link_is_only_for_its_organizer() {
         let s = store();
         let extras = MeetingExtras {
             join_url: "https://example.com/join/123".into(),
-            password: Some("hunter22".into()),
         };
         s.put_meeting_extras("123", "42", &extras).unwrap();
         assert_eq!(s.meeting_extras("123", "42").unwrap(), Some(extras));
         assert_eq!(s.meeting_extras("123", "43").unwrap(), None);
+    }
+
+    /// Before GoTo's yes/no password was honoured, the record held the password too: such a
+    /// file keeps working, its link still read and the password never.
+    #[test]
+    fn a_record_from_when_passwords_were_kept_still_opens() {
+        let s = store();
+        let old = serde_json::json!({
+            "join_url": "https://example.com/join/123",
+            "password": "hunter22",
+        });
+        let sealed = s.seal(&old, &meeting_context("123", "42"));
+        s.conn()
+            .execute(
+                "INSERT INTO meeting_secrets (meeting_id, organizer_key, sealed) VALUES ('123', '42', ?1)",
+                params![sealed],
+            )
+            .unwrap();
+        assert_eq!(
+            s.meeting_extras("123", "42").unwrap(),
+            Some(MeetingExtras {
+                join_url: "https://example.com/join/123".into(),
+            })
+        );
     }
 }
