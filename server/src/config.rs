@@ -173,6 +173,8 @@ pub struct Config {
     /// Only worth changing against a GoTo that allows more, e.g. the embedded sandbox in
     /// `cargo xtask bench`, which signs in 10 000 people.
     pub goto_requests_per_second: usize,
+    /// Sign-in callbacks one client address may make a minute (`MEETINGS_SIGN_INS_PER_IP_PER_MINUTE`).
+    pub sign_ins_per_ip_per_minute: std::num::NonZeroU32,
     /// How long a request may wait for a slot in that budget before it gets 429.
     pub throttle_max_wait: Duration,
     /// Service accounts allowed to make the admin connection (`GOTO_ADMIN_EMAILS`, comma
@@ -242,7 +244,17 @@ impl Config {
             }
         };
         let upstream = match lookup("GOTO_CLIENT_ID") {
-            None => Upstream::EmbeddedSandbox,
+            // The built-in sandbox answers every sign-in with a made-up person: on a public
+            // address it runs only when asked for by name.
+            None if loopback || lookup("MEETINGS_SANDBOX").as_deref() == Some("on") => {
+                Upstream::EmbeddedSandbox
+            }
+            None => {
+                return Err(problem(
+                    "GOTO_CLIENT_ID",
+                    "is required on a public address (set MEETINGS_SANDBOX=on to run the built-in GoTo sandbox there for a demo)",
+                ))
+            }
             Some(client_id) => {
                 let client_secret = lookup("GOTO_CLIENT_SECRET").ok_or_else(|| {
                     problem(
@@ -252,6 +264,14 @@ impl Config {
                 })?;
                 let admin_client = match lookup("GOTO_ADMIN_CLIENT_ID") {
                     None => None,
+                    // The service account's token reads the whole directory: only named
+                    // admins may connect it, never "whoever signs in first".
+                    Some(_) if lookup("GOTO_ADMIN_EMAILS").is_none() => {
+                        return Err(problem(
+                            "GOTO_ADMIN_EMAILS",
+                            "is required when GOTO_ADMIN_CLIENT_ID is set: the e-mails of the service accounts allowed to connect",
+                        ))
+                    }
                     Some(id) => Some(OAuthClientConfig {
                         client_id: id,
                         client_secret: lookup("GOTO_ADMIN_CLIENT_SECRET").ok_or_else(|| {
@@ -276,7 +296,7 @@ impl Config {
                         client_secret,
                     },
                     admin_client,
-                    account_key: lookup("GOTO_ACCOUNT_KEY"),
+                    account_key: Some(account_key(lookup("GOTO_ACCOUNT_KEY"))?),
                 }
             }
         };
@@ -350,6 +370,15 @@ impl Config {
                 })?,
             },
             throttle_max_wait: seconds("MEETINGS_THROTTLE_MAX_WAIT_SECONDS", 10)?,
+            sign_ins_per_ip_per_minute: match lookup("MEETINGS_SIGN_INS_PER_IP_PER_MINUTE") {
+                None => std::num::NonZeroU32::new(20).expect("not zero"),
+                Some(v) => v.parse().map_err(|_| {
+                    problem(
+                        "MEETINGS_SIGN_INS_PER_IP_PER_MINUTE",
+                        "must be a whole number above 0",
+                    )
+                })?,
+            },
             support_log_dir: lookup("MEETINGS_SUPPORT_LOG_DIR").map(PathBuf::from),
             allowed_admin_emails: lookup("GOTO_ADMIN_EMAILS")
                 .map(|v| {
@@ -371,18 +400,65 @@ impl Config {
             },
             frame_ancestors: match lookup("MEETINGS_FRAME_ANCESTORS") {
                 None => "'self'".into(),
-                Some(v)
-                    if v.chars().all(|c| c.is_ascii_graphic() || c == ' ') && !v.contains(';') =>
-                {
-                    v
-                }
-                Some(_) => return Err(problem(
-                    "MEETINGS_FRAME_ANCESTORS",
-                    "must be a space-separated list of origins, like https://portal.example.com",
-                )),
+                Some(v) => frame_ancestors(&v)?,
             },
         })
     }
+}
+
+/// The brief's account ID: with real GoTo it is required, since it limits who may sign in and
+/// whose users "All organizers" are.
+fn account_key(value: Option<String>) -> Result<String, ConfigError> {
+    let value = value.ok_or_else(|| {
+        problem(
+            "GOTO_ACCOUNT_KEY",
+            "is required when GOTO_CLIENT_ID is set: the GoTo account ID whose people may sign in",
+        )
+    })?;
+    let value = value.trim();
+    if value.is_empty() || value.len() > 32 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(problem("GOTO_ACCOUNT_KEY", "must be the account's digits"));
+    }
+    Ok(value.to_owned())
+}
+
+/// CSP `frame-ancestors` as exact origins only (`'self'`, `'none'`, `https://portal.example.com`,
+/// plain http only on loopback): no `*`, no bare scheme, no wildcard host, no path.
+fn frame_ancestors(value: &str) -> Result<String, ConfigError> {
+    let bad = |what: &str| {
+        problem(
+            "MEETINGS_FRAME_ANCESTORS",
+            format!("{what}: give exact origins separated by spaces, like 'self' https://portal.example.com"),
+        )
+    };
+    let mut out = Vec::new();
+    for source in value.split_whitespace() {
+        if source == "'self'" || source == "'none'" {
+            out.push(source.to_owned());
+            continue;
+        }
+        if source.contains(['*', ',', ';', '\'', '"']) {
+            return Err(bad(&format!("{source:?} is not an exact origin")));
+        }
+        let url =
+            url::Url::parse(source).map_err(|_| bad(&format!("{source:?} is not an origin")))?;
+        let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        let origin_only = url.path() == "/"
+            && !source.ends_with('/')
+            && url.query().is_none()
+            && url.fragment().is_none()
+            && url.username().is_empty()
+            && url.password().is_none();
+        let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+        if !origin_only || !scheme_ok || url.host_str().is_none_or(str::is_empty) {
+            return Err(bad(&format!("{source:?} is not an https origin")));
+        }
+        out.push(url.origin().ascii_serialization());
+    }
+    if out.is_empty() {
+        return Err(bad("empty"));
+    }
+    Ok(out.join(" "))
 }
 
 /// GoTo's API host. Older configurations gave the G2M base (`…/G2M/rest`); that still works.
@@ -454,7 +530,16 @@ impl Config {
         .expect("the defaults are valid");
         config.data_dir = data_dir;
         config.dist_dir = dist_dir;
+        // Every test and benchmark comes from 127.0.0.1: the per-address limit is for the
+        // tests that are about it.
+        config.sign_ins_per_ip_per_minute = std::num::NonZeroU32::MAX;
         config
+    }
+
+    /// Whether the app's public URL is on this machine (local runs and tests).
+    pub fn is_loopback(&self) -> bool {
+        url::Url::parse(&self.public_url)
+            .is_ok_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")))
     }
 
     pub fn user_redirect_uri(&self) -> String {
@@ -490,7 +575,11 @@ mod tests {
     #[test]
     fn the_current_goto_host_is_the_default_and_the_legacy_one_a_setting() {
         let goto = |extra: &[(&str, &str)]| {
-            let mut vars = vec![("GOTO_CLIENT_ID", "id"), ("GOTO_CLIENT_SECRET", "s")];
+            let mut vars = vec![
+                ("GOTO_CLIENT_ID", "id"),
+                ("GOTO_CLIENT_SECRET", "s"),
+                ("GOTO_ACCOUNT_KEY", "9999982253621659654"),
+            ];
             vars.extend_from_slice(extra);
             match config(&vars).unwrap().upstream {
                 Upstream::GoTo { endpoints, .. } => endpoints,
@@ -533,6 +622,77 @@ mod tests {
     }
 
     #[test]
+    fn real_goto_needs_the_account_and_the_allowed_admins() {
+        let base = [("GOTO_CLIENT_ID", "id"), ("GOTO_CLIENT_SECRET", "s")];
+        assert_eq!(config(&base).unwrap_err().variable, "GOTO_ACCOUNT_KEY");
+        let mut with_account = base.to_vec();
+        with_account.push(("GOTO_ACCOUNT_KEY", "x12"));
+        assert_eq!(
+            config(&with_account).unwrap_err().variable,
+            "GOTO_ACCOUNT_KEY"
+        );
+        with_account.pop();
+        with_account.push(("GOTO_ACCOUNT_KEY", "9999982253621659654"));
+        assert!(config(&with_account).is_ok());
+        with_account.extend([
+            ("GOTO_ADMIN_CLIENT_ID", "a"),
+            ("GOTO_ADMIN_CLIENT_SECRET", "b"),
+        ]);
+        assert_eq!(
+            config(&with_account).unwrap_err().variable,
+            "GOTO_ADMIN_EMAILS"
+        );
+        with_account.push(("GOTO_ADMIN_EMAILS", "admin@example.com"));
+        assert!(config(&with_account).is_ok());
+    }
+
+    #[test]
+    fn the_sandbox_runs_on_a_public_address_only_when_asked_for() {
+        let public = [("MEETINGS_PUBLIC_URL", "https://meetings.example.com")];
+        assert_eq!(config(&public).unwrap_err().variable, "GOTO_CLIENT_ID");
+        let asked = [
+            ("MEETINGS_PUBLIC_URL", "https://meetings.example.com"),
+            ("MEETINGS_SANDBOX", "on"),
+        ];
+        assert!(matches!(
+            config(&asked).unwrap().upstream,
+            Upstream::EmbeddedSandbox
+        ));
+    }
+
+    #[test]
+    fn frame_ancestors_are_exact_origins() {
+        let c = config(&[(
+            "MEETINGS_FRAME_ANCESTORS",
+            "'self'  https://portal.example.com https://intra.example.com:8443",
+        )])
+        .unwrap();
+        assert_eq!(
+            c.frame_ancestors,
+            "'self' https://portal.example.com https://intra.example.com:8443"
+        );
+        for bad in [
+            "*",
+            "https:",
+            "https://*.example.com",
+            "https://a.example.com,https://b.example.com",
+            "https://portal.example.com/path",
+            "http://portal.example.com",
+            "portal.example.com",
+            "'unsafe-inline'",
+            "https://a.example.com; script-src *",
+            " ",
+        ] {
+            let vars = [("MEETINGS_FRAME_ANCESTORS", bad)];
+            assert_eq!(
+                config(&vars).unwrap_err().variable,
+                "MEETINGS_FRAME_ANCESTORS",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn a_client_id_without_secret_names_the_missing_variable() {
         let err = config(&[("GOTO_CLIENT_ID", "abc")]).unwrap_err();
         assert_eq!(err.variable, "GOTO_CLIENT_SECRET");
@@ -542,7 +702,11 @@ mod tests {
     fn plain_http_is_refused_off_loopback() {
         let err = config(&[("MEETINGS_PUBLIC_URL", "http://meetings.example.com")]).unwrap_err();
         assert_eq!(err.variable, "MEETINGS_PUBLIC_URL");
-        assert!(config(&[("MEETINGS_PUBLIC_URL", "https://meetings.example.com")]).is_ok());
+        assert!(config(&[
+            ("MEETINGS_PUBLIC_URL", "https://meetings.example.com"),
+            ("MEETINGS_SANDBOX", "on")
+        ])
+        .is_ok());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::goto::identity::{self, Who};
 use crate::organizer_sync;
 use crate::session::random_id;
 use crate::state::AppState;
+use axum::response::IntoResponse;
 use goto_sandbox::{RegisteredClient, Sandbox, SandboxConfig};
 
 pub const PREFIX: &str = "/_sandbox";
@@ -17,6 +18,18 @@ pub struct EmbeddedSandbox {
     pub user_client: OAuthClientConfig,
     pub admin_client: OAuthClientConfig,
     pub account_key: String,
+}
+
+/// Hides the sandbox's `/_admin` switches (faults, token revocation, the journal) when the
+/// app is served on a public address.
+pub async fn no_admin_switches(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.uri().path().starts_with("/_admin") {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(request).await
 }
 
 /// How the backend reaches itself: the bound port on loopback.

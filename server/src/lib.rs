@@ -13,6 +13,7 @@ pub mod organizer_sync;
 pub mod routes;
 pub mod session;
 pub mod shell;
+pub mod sign_in_limit;
 pub mod state;
 pub mod static_files;
 pub mod store;
@@ -76,7 +77,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route(
             "/app/api/auth/serviceAction/callback",
-            get(routes::user_auth::callback),
+            get(routes::user_auth::callback).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                sign_in_limit::limit_callbacks,
+            )),
         )
         .route(
             "/admin/api/gwsc/auth/connect",
@@ -84,7 +88,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route(
             "/admin/api/gwsc/auth/serverContext",
-            get(routes::admin_connection::server_context),
+            get(routes::admin_connection::server_context).layer(
+                axum::middleware::from_fn_with_state(state.clone(), sign_in_limit::limit_callbacks),
+            ),
         )
         .layer(axum::middleware::from_fn(middleware::no_store));
     let mut app = Router::new()
@@ -93,7 +99,14 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz));
     if let Some(sandbox) = &state.sandbox {
-        app = app.nest_service(embedded_sandbox::PREFIX, sandbox.router());
+        let mut routes = sandbox.router();
+        // Its fault, revoke and journal switches are for local runs and tests only.
+        if !state.config.is_loopback() {
+            routes = routes.layer(axum::middleware::from_fn(
+                embedded_sandbox::no_admin_switches,
+            ));
+        }
+        app = app.nest_service(embedded_sandbox::PREFIX, routes);
     }
     app.with_state(state.clone())
         .merge(static_files::router(
@@ -207,6 +220,8 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         .transpose()?;
     let keeper = TokenKeeper::new(store.clone(), user_oauth.clone());
     let api = GoToApi::new(&endpoints.api_root, http, throttle, support_log);
+    let sign_in_limiter =
+        sign_in_limit::SignInLimiter::per_minute(config.sign_ins_per_ip_per_minute);
     Ok(AppState(Arc::new(Inner {
         config,
         store,
@@ -214,6 +229,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         admin_oauth,
         account_key,
         last_sync: std::sync::Mutex::new(None),
+        sign_in_limiter,
         api,
         keeper,
         sandbox,
@@ -266,7 +282,10 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
     // new connection (`with_state(())` clones each route's services: about 60 µs of a meeting
     // fetch on a fresh connection, measured), whereas resolving it once here leaves an `Arc`
     // clone per connection.
-    let router = app(state.clone()).with_state(()).into_make_service();
+    // With the peer address, for the per-address limit on sign-in callbacks.
+    let router = app(state.clone())
+        .with_state(())
+        .into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!(error = %e, "server stopped");

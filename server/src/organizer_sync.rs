@@ -167,18 +167,19 @@ async fn refresh_admin(state: &AppState, used: &GoToTokens) -> Result<GoToTokens
     outcome
 }
 
-/// Syncs now unless a sync finished less than `min_gap` ago (then the cached copy stands).
-/// Returns whether a sync ran.
+/// Syncs now unless a sync started less than `min_gap` ago (then the cached copy stands).
+/// Returns whether a sync ran. The claim is taken before the sync, under the lock, so
+/// parallel requests make one sync, and a failing one is not retried at once by everyone.
 pub async fn sync_on_demand(
     state: &AppState,
     min_gap: std::time::Duration,
 ) -> Result<bool, AppError> {
-    let recent = {
-        let last = state.last_sync.lock().unwrap_or_else(|p| p.into_inner());
-        last.is_some_and(|at| at.elapsed() < min_gap)
-    };
-    if recent {
-        return Ok(false);
+    {
+        let mut last = state.last_sync.lock().unwrap_or_else(|p| p.into_inner());
+        if last.is_some_and(|at| at.elapsed() < min_gap) {
+            return Ok(false);
+        }
+        *last = Some(std::time::Instant::now());
     }
     sync(state).await?;
     Ok(true)

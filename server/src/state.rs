@@ -22,6 +22,8 @@ pub struct Inner {
     pub last_sync: std::sync::Mutex<Option<std::time::Instant>>,
     pub api: GoToApi,
     pub keeper: TokenKeeper,
+    /// Sign-in callbacks per client address (each may cost a GoTo token call).
+    pub sign_in_limiter: crate::sign_in_limit::SignInLimiter,
     /// Set when the built-in sandbox is mounted (no GoTo client configured).
     pub sandbox: Option<goto_sandbox::Sandbox>,
 }

@@ -87,6 +87,7 @@ fn spawn_replica(name: &str, port: u16, settings: &Settings<'_>, dir: &TempDir) 
             &settings.admin_client.client_secret,
         )
         .env("GOTO_ACCOUNT_KEY", settings.sandbox.account_key())
+        .env("GOTO_ADMIN_EMAILS", settings.sandbox.admin().email)
         .env(
             "GOTO_AUTHORIZE_URL",
             format!("{}/oauth/v2/authorize", settings.sandbox_base),

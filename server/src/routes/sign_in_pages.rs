@@ -29,6 +29,8 @@ pub enum SignInFailure {
     MissingScope(String),
     /// GoTo did not say who signed in.
     NoIdentity,
+    /// The person's GoTo account is not the one this installation serves (`GOTO_ACCOUNT_KEY`).
+    OtherAccount,
     /// The service account is not one of `GOTO_ADMIN_EMAILS`.
     AdminNotAllowed(String),
     /// The service account is not an admin of `GOTO_ACCOUNT_KEY` (given here, when set).
@@ -85,6 +87,7 @@ impl SignInFailure {
             SignInFailure::Unavailable | SignInFailure::SyncFailed => StatusCode::BAD_GATEWAY,
             SignInFailure::MissingScope(_)
             | SignInFailure::NoIdentity
+            | SignInFailure::OtherAccount
             | SignInFailure::AdminNotAllowed(_)
             | SignInFailure::WrongAccount(_) => StatusCode::FORBIDDEN,
             SignInFailure::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -151,6 +154,13 @@ impl SignInFailure {
                 pick(
                     "GoTo finished the sign-in but did not tell us your GoTo user and account, so nothing can be scheduled as you. Try again; if it keeps happening, ask your GoTo administrator.",
                     "GoTo terminó el inicio de sesión pero no nos indicó tu usuario ni tu cuenta de GoTo, así que no se puede programar nada en tu nombre. Vuelve a intentarlo; si se repite, consulta a tu administrador de GoTo.",
+                ),
+            ),
+            SignInFailure::OtherAccount => (
+                pick("This GoTo account is not your company's", "Esta cuenta de GoTo no es la de tu empresa"),
+                pick(
+                    "You signed in with a GoTo user of another GoTo account. This app schedules meetings only for your company's account: sign in with your work GoTo user.",
+                    "Has iniciado sesión con un usuario de otra cuenta de GoTo. Esta aplicación solo programa reuniones de la cuenta de tu empresa: inicia sesión con tu usuario de GoTo del trabajo.",
                 ),
             ),
             SignInFailure::AdminNotAllowed(email) => (

@@ -204,6 +204,14 @@ async fn sign_in(
         state.account_key.as_deref(),
     )
     .await?;
+    // Only the company's account: a user of any other GoTo account would otherwise read its
+    // directory (names and e-mails) through the co-organizer search.
+    if let Some(expected) = &state.account_key {
+        if tokens.account_key.as_deref() != Some(expected.as_str()) {
+            tracing::info!(account = ?tokens.account_key, "sign-in of another GoTo account refused");
+            return Err(SignInFailure::OtherAccount);
+        }
+    }
     // A fresh id at every sign-in: an id planted before login is worth nothing after it.
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.store.delete_session(old.value()).await?;

@@ -102,6 +102,20 @@ impl Client {
         }
     }
 
+    /// A client whose requests come from `local` (any 127.x.y.z address is this machine), so a
+    /// test can play two people on two addresses.
+    pub fn from_address(base: &str, local: std::net::IpAddr) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .local_address(local)
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+            jar: Mutex::new(BTreeMap::new()),
+        }
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.jar.lock().unwrap().get(name).cloned()
     }
