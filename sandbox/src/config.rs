@@ -5,6 +5,7 @@
 //! (`SandboxConfig::from_json`, `SandboxConfig::apply_env`), so a fresh machine can run it
 //! without writing Rust.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -80,6 +81,9 @@ pub struct SandboxConfig {
     /// (`Sandbox::set_time_format`, `POST /_admin/time-format`).
     pub time_format: TimeFormat,
     pub clients: Vec<RegisteredClient>,
+    /// Where tokens, meetings and the clients' secrets are kept so that a restart (even after
+    /// `kill -9`) finds them again; `None` keeps everything in memory only. See `persist.rs`.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -91,6 +95,7 @@ impl Default for SandboxConfig {
             per_second_limit: 10,
             time_format: TimeFormat::default(),
             clients: Vec::new(),
+            state_file: None,
         }
     }
 }
@@ -105,6 +110,7 @@ struct ConfigFile {
     per_second_limit: Option<u32>,
     time_format: Option<TimeFormat>,
     clients: Option<Vec<ClientFile>>,
+    state_file: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +186,9 @@ impl SandboxConfig {
         if let Some(format) = file.time_format {
             self.time_format = format;
         }
+        if let Some(path) = file.state_file {
+            self.state_file = Some(path);
+        }
         for client in file.clients.unwrap_or_default() {
             let mut registered =
                 RegisteredClient::new(client.client_id, client.client_secret, client.redirect_uris);
@@ -200,7 +209,8 @@ impl SandboxConfig {
 
     /// Overlays `GOTO_SANDBOX_ACCESS_TOKEN_TTL`, `GOTO_SANDBOX_CODE_TTL` (seconds),
     /// `GOTO_SANDBOX_ROTATE_REFRESH_TOKENS` (true/false), `GOTO_SANDBOX_PER_SECOND_LIMIT` and
-    /// `GOTO_SANDBOX_TIME_FORMAT` (`zulu`, `offset`, `colon`, `millis`, `bare-dot`).
+    /// `GOTO_SANDBOX_TIME_FORMAT` (`zulu`, `offset`, `colon`, `millis`, `bare-dot`) and
+    /// `GOTO_SANDBOX_STATE_FILE` (a path).
     /// `lookup` is `std::env::var` in the binary and a map in tests.
     pub fn apply_env(&mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<(), String> {
         let number = |name: &str| -> Result<Option<u64>, String> {
@@ -227,6 +237,9 @@ impl SandboxConfig {
             self.rotate_refresh_tokens = parse_bool(&v).ok_or_else(|| {
                 format!("GOTO_SANDBOX_ROTATE_REFRESH_TOKENS: {v:?} is not true or false")
             })?;
+        }
+        if let Some(path) = lookup("GOTO_SANDBOX_STATE_FILE").filter(|p| !p.trim().is_empty()) {
+            self.state_file = Some(PathBuf::from(path));
         }
         if let Some(v) = lookup("GOTO_SANDBOX_TIME_FORMAT") {
             self.time_format = v

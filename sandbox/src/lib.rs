@@ -23,6 +23,7 @@ mod meeting_store;
 mod meetings;
 mod oauth;
 mod organizers;
+mod persist;
 mod rate_limit;
 mod scope;
 mod seed;
@@ -41,12 +42,14 @@ pub use config::{parse_client_arg, RegisteredClient, SandboxConfig};
 pub use faults::{FaultSettings, FaultTarget, Faults};
 pub use journal::{JournalEntry, TokenCalls, CLIENT_CLOSED_REQUEST};
 pub use meeting_store::SandboxMeeting;
+pub use persist::stored_client_secrets;
 pub use scope::{DEFAULT_CLIENT_SCOPES, SCOPE_COLLAB, SCOPE_IDENTITY, SCOPE_IDENTITY_SCIM_ME};
 pub use seed::{OrganizerStatus, SeedAccount, SeedOrganizer, MAIN_ACCOUNT_KEY, OTHER_ACCOUNT_KEY};
 pub use time_format::TimeFormat;
 
 use journal::Journal;
 use meeting_store::MeetingStore;
+use persist::StateFile;
 use rate_limit::RateLimiter;
 use seed::Seed;
 use tokens::TokenStore;
@@ -67,19 +70,24 @@ struct Inner {
     rate_limiter: RateLimiter,
     /// Starts as `config.time_format`; tests switch it at run time.
     time_format: Mutex<TimeFormat>,
+    state_file: Option<StateFile>,
 }
 
 impl Sandbox {
+    /// With `config.state_file`, starts from the tokens and meetings saved there (and rewrites
+    /// it at once, compacted).
+    ///
     /// # Panics
     /// If the configuration is invalid (see `SandboxConfig::validate`): a programming error.
     pub fn new(config: SandboxConfig) -> Sandbox {
         if let Err(problem) = config.validate() {
             panic!("invalid sandbox configuration: {problem}");
         }
-        Sandbox {
+        let sandbox = Sandbox {
             inner: Arc::new(Inner {
                 rate_limiter: RateLimiter::new(config.per_second_limit),
                 time_format: Mutex::new(config.time_format),
+                state_file: config.state_file.clone().map(StateFile::new),
                 config,
                 seed: Seed::build(),
                 tokens: Mutex::new(TokenStore::default()),
@@ -87,7 +95,9 @@ impl Sandbox {
                 faults: Faults::default(),
                 journal: Journal::default(),
             }),
-        }
+        };
+        sandbox.load_state();
+        sandbox
     }
 
     /// All routes at the root: `/oauth/…`, `/G2M/rest/…`, `/identity/v1/…`, `/admin/rest/v1/…`,
@@ -204,12 +214,16 @@ impl Sandbox {
     /// Every access token issued so far stops working now; refresh tokens still work.
     /// Returns how many live tokens were expired.
     pub fn expire_access_tokens(&self) -> usize {
-        self.tokens().expire_access_tokens()
+        let expired = self.tokens().expire_access_tokens();
+        self.save_all();
+        expired
     }
 
     /// The user's live refresh tokens become `invalid_grant`. Returns how many were revoked.
     pub fn revoke_refresh_tokens(&self, organizer_key: &str) -> usize {
-        self.tokens().revoke_refresh_tokens(organizer_key)
+        let revoked = self.tokens().revoke_refresh_tokens(organizer_key);
+        self.save_all();
+        revoked
     }
 
     /// All meetings, oldest first.

@@ -4,7 +4,7 @@
 //! goto-sandbox [--host 127.0.0.1] [--port 9090] [--config sandbox.json]
 //!              [--client id:secret:redirect_uri]... [--access-token-ttl SECS]
 //!              [--code-ttl SECS] [--no-rotate-refresh-tokens] [--per-second-limit N]
-//!              [--time-format zulu|offset|colon|millis|bare-dot]
+//!              [--time-format zulu|offset|colon|millis|bare-dot] [--state-file FILE]
 //! ```
 //! Settings are applied in this order: defaults, the JSON file (`--config` or
 //! `GOTO_SANDBOX_CONFIG`), environment variables (`GOTO_SANDBOX_ACCESS_TOKEN_TTL`, …), then
@@ -18,7 +18,7 @@ use goto_sandbox::{parse_client_arg, RegisteredClient, Sandbox, SandboxConfig};
 const USAGE: &str = "usage: goto-sandbox [--host ADDR] [--port N] [--config FILE.json] \
 [--client id:secret:redirect_uri]... [--access-token-ttl SECS] [--code-ttl SECS] \
 [--no-rotate-refresh-tokens] [--per-second-limit N] \
-[--time-format zulu|offset|colon|millis|bare-dot]";
+[--time-format zulu|offset|colon|millis|bare-dot] [--state-file FILE]";
 
 /// Registered when no client is given, for a backend on its default `127.0.0.1:8080` with the
 /// brief's two callback paths. Their secrets are not secret: this is a local sandbox.
@@ -99,6 +99,9 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
                 config.per_second_limit = text
                     .parse()
                     .map_err(|_| format!("--per-second-limit: {text:?} is not a number"))?;
+            }
+            "--state-file" => {
+                config.state_file = Some(value(&mut rest, "--state-file")?.into());
             }
             "--time-format" => {
                 config.time_format = value(&mut rest, "--time-format")?

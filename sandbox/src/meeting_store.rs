@@ -1,5 +1,5 @@
-//! Meetings, in memory for the life of the process, and the details GoTo derives from them
-//! (ids, join URL, dial-in text).
+//! Meetings, in memory (and in the state file when one is set, see `persist.rs`), and the
+//! details GoTo derives from them (ids, join URL, dial-in text).
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
@@ -138,6 +138,14 @@ impl MeetingStore {
     pub fn update(&mut self, meeting_id: u64, input: MeetingInput) {
         if let Some(meeting) = self.get_mut(meeting_id) {
             meeting.apply(input);
+        }
+    }
+
+    /// A meeting from the state file: replaces the one with its id, or is added.
+    pub fn restore(&mut self, meeting: SandboxMeeting) {
+        match self.get_mut(meeting.meeting_id) {
+            Some(existing) => *existing = meeting,
+            None => self.meetings.push(meeting),
         }
     }
 

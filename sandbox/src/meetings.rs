@@ -91,6 +91,8 @@ pub(crate) async fn create(
     let meeting = sandbox
         .meeting_store()
         .create(&caller.organizer_key, &caller.account_key, input);
+    // Saved before the 201, so a crash right after it cannot lose the meeting.
+    sandbox.save_meeting(meeting.meeting_id);
     Ok((
         StatusCode::CREATED,
         Json(json!([{
@@ -159,6 +161,7 @@ pub(crate) async fn update(
     }
     let input = input(&sandbox, &caller, &headers, &body)?;
     sandbox.meeting_store().update(id, input);
+    sandbox.save_meeting(id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,11 +172,14 @@ pub(crate) async fn delete(
     Path(raw_id): Path<String>,
 ) -> Result<StatusCode, SandboxError> {
     let id = meeting_id(&raw_id)?;
-    let mut store = sandbox.meeting_store();
-    if !store.get(id).is_some_and(|m| may_change(m, &caller)) {
-        return Err(not_found());
+    {
+        let mut store = sandbox.meeting_store();
+        if !store.get(id).is_some_and(|m| may_change(m, &caller)) {
+            return Err(not_found());
+        }
+        store.remove(id);
     }
-    store.remove(id);
+    sandbox.save_meeting(id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -184,16 +190,18 @@ pub(crate) async fn start(
     Path(raw_id): Path<String>,
 ) -> Result<Json<Value>, SandboxError> {
     let id = meeting_id(&raw_id)?;
-    let mut store = sandbox.meeting_store();
-    let meeting = store
-        .get_mut(id)
-        .filter(|m| may_read(m, &caller))
-        .ok_or_else(not_found)?;
-    meeting.started = true;
+    {
+        let mut store = sandbox.meeting_store();
+        let meeting = store
+            .get_mut(id)
+            .filter(|m| may_read(m, &caller))
+            .ok_or_else(not_found)?;
+        meeting.started = true;
+    }
+    sandbox.save_meeting(id);
     Ok(Json(json!({
         "hostURL": format!(
-            "https://global.gotomeeting.com/start/{}?hostToken={}",
-            meeting.meeting_id,
+            "https://global.gotomeeting.com/start/{id}?hostToken={}",
             random_string(24)
         ),
     })))

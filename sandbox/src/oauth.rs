@@ -490,6 +490,12 @@ fn exchange(
             )))
         }
     };
+    // Saved before the answer, so a client never holds a token a restart would forget. The
+    // presented refresh token is saved too: a rotation retired it.
+    let mut changed = vec![issued.access_token.as_str()];
+    changed.extend(issued.refresh_token.as_deref());
+    changed.extend(fields["refresh_token"]);
+    sandbox.save_tokens(&changed);
     let body = token_body(sandbox, host, &issued)?;
     Ok((body, issued.organizer_key))
 }

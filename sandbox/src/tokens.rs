@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::SandboxError;
@@ -52,8 +54,9 @@ pub(crate) struct AccessGrant {
     expires: Instant,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum RefreshState {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RefreshState {
     Live,
     /// Replaced by a newer one at a rotating refresh: presenting it again is `invalid_grant`.
     Rotated,
@@ -68,6 +71,43 @@ struct RefreshGrant {
     scopes: Vec<String>,
     expires: Instant,
     state: RefreshState,
+}
+
+/// An access token as the state file keeps it. Expiry is a wall-clock time: an `Instant`
+/// means nothing to the next process.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct SavedAccess {
+    pub token: String,
+    pub organizer_key: String,
+    pub scopes: Vec<String>,
+    pub expires: DateTime<Utc>,
+}
+
+/// A refresh token as the state file keeps it, rotated and revoked ones too, so that they stay
+/// `invalid_grant` after a restart.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct SavedRefresh {
+    pub token: String,
+    pub client_id: String,
+    pub organizer_key: String,
+    pub scopes: Vec<String>,
+    pub expires: DateTime<Utc>,
+    pub state: RefreshState,
+}
+
+fn to_wall(instant: Instant) -> DateTime<Utc> {
+    let (now, wall) = (Instant::now(), Utc::now());
+    let ahead = |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+    match instant.checked_duration_since(now) {
+        Some(left) => wall + ahead(left),
+        None => wall - ahead(now - instant),
+    }
+}
+
+/// `None` once the time has passed: nothing restored needs to be already expired.
+fn from_wall(time: DateTime<Utc>) -> Option<Instant> {
+    let left = (time - Utc::now()).to_std().ok().filter(|d| !d.is_zero())?;
+    Instant::now().checked_add(left)
 }
 
 /// What a successful code or refresh grant hands out.
@@ -244,6 +284,84 @@ impl TokenStore {
             },
         );
         token
+    }
+
+    /// The access token's record for the state file, while it is live.
+    pub fn saved_access(&self, token: &str) -> Option<SavedAccess> {
+        self.live_access(token).map(|g| SavedAccess {
+            token: token.to_owned(),
+            organizer_key: g.organizer_key.clone(),
+            scopes: g.scopes.clone(),
+            expires: to_wall(g.expires),
+        })
+    }
+
+    /// The refresh token's record for the state file, until it expires, whatever its state.
+    pub fn saved_refresh(&self, token: &str) -> Option<SavedRefresh> {
+        let g = self.refresh.get(token)?;
+        (g.expires > Instant::now()).then(|| SavedRefresh {
+            token: token.to_owned(),
+            client_id: g.client_id.clone(),
+            organizer_key: g.organizer_key.clone(),
+            scopes: g.scopes.clone(),
+            expires: to_wall(g.expires),
+            state: g.state,
+        })
+    }
+
+    /// Every record worth keeping: live access tokens and unexpired refresh tokens.
+    pub fn saved_all(&self) -> (Vec<SavedAccess>, Vec<SavedRefresh>) {
+        let access = self
+            .access
+            .keys()
+            .filter_map(|t| self.saved_access(t))
+            .collect();
+        let refresh = self
+            .refresh
+            .keys()
+            .filter_map(|t| self.saved_refresh(t))
+            .collect();
+        (access, refresh)
+    }
+
+    /// Takes a record back from the state file; an expired one is dropped (a later record of
+    /// the same token replaces an earlier one, so an expired token also forgets the older).
+    pub fn restore_access(&mut self, saved: SavedAccess) {
+        match from_wall(saved.expires) {
+            Some(expires) => {
+                self.access.insert(
+                    saved.token,
+                    AccessGrant {
+                        organizer_key: saved.organizer_key,
+                        scopes: saved.scopes,
+                        expires,
+                    },
+                );
+            }
+            None => {
+                self.access.remove(&saved.token);
+            }
+        }
+    }
+
+    pub fn restore_refresh(&mut self, saved: SavedRefresh) {
+        match from_wall(saved.expires) {
+            Some(expires) => {
+                self.refresh.insert(
+                    saved.token,
+                    RefreshGrant {
+                        client_id: saved.client_id,
+                        organizer_key: saved.organizer_key,
+                        scopes: saved.scopes,
+                        expires,
+                        state: saved.state,
+                    },
+                );
+            }
+            None => {
+                self.refresh.remove(&saved.token);
+            }
+        }
     }
 
     /// The user and scopes of a live access token.

@@ -1,6 +1,11 @@
 //! The default upstream when no GoTo client is configured: the sandbox, mounted in this
 //! process under a prefix no app route uses, with two registered clients whose secrets are
-//! made up at each start. The backend talks to it over real HTTP, exactly as to GoTo.
+//! made up on the first start. The backend talks to it over real HTTP, exactly as to GoTo.
+//!
+//! Its tokens, meetings and client secrets are kept in `<MEETINGS_DATA_DIR>/sandbox-state.jsonl`
+//! (`goto_sandbox::SandboxConfig::state_file`): the person's session survives a restart in the
+//! store, so the tokens it holds and the meetings they name must survive in the sandbox too,
+//! or a restart would log everyone out and lose yesterday's meetings.
 
 use crate::config::{Config, GoToEndpoints, OAuthClientConfig};
 use crate::goto::identity::{self, Who};
@@ -11,6 +16,8 @@ use axum::response::IntoResponse;
 use goto_sandbox::{RegisteredClient, Sandbox, SandboxConfig};
 
 pub const PREFIX: &str = "/_sandbox";
+/// In `MEETINGS_DATA_DIR`, beside the SQLite store; one JSON record per line.
+pub const STATE_FILE: &str = "sandbox-state.jsonl";
 
 pub struct EmbeddedSandbox {
     pub sandbox: Sandbox,
@@ -39,16 +46,25 @@ fn internal_base(config: &Config) -> String {
 
 impl EmbeddedSandbox {
     pub fn new(config: &Config) -> EmbeddedSandbox {
-        // A secret with characters that RFC 6749's form-encoding changes, so every local run
-        // exercises GoTo's raw Basic encoding.
-        let secret = || format!("{}+/=", random_id());
+        let state_file = config.data_dir.join(STATE_FILE);
+        // The secrets of the previous start: the token call checks them, so refreshing a token
+        // stored before a restart needs the same ones.
+        let saved = goto_sandbox::stored_client_secrets(&state_file);
+        // A new secret has characters that RFC 6749's form-encoding changes, so every local
+        // run exercises GoTo's raw Basic encoding.
+        let secret = |client_id: &str| {
+            saved
+                .get(client_id)
+                .cloned()
+                .unwrap_or_else(|| format!("{}+/=", random_id()))
+        };
         let user_client = OAuthClientConfig {
             client_id: "sandbox-service-action".into(),
-            client_secret: secret(),
+            client_secret: secret("sandbox-service-action"),
         };
         let admin_client = OAuthClientConfig {
             client_id: "sandbox-service".into(),
-            client_secret: secret(),
+            client_secret: secret("sandbox-service"),
         };
         let sandbox = Sandbox::new(SandboxConfig {
             // Granted every scope, as a GoTo admin would for this integration.
@@ -64,6 +80,7 @@ impl EmbeddedSandbox {
                     [config.admin_redirect_uri()],
                 ),
             ],
+            state_file: Some(state_file),
             ..SandboxConfig::default()
         });
         let internal = internal_base(config);

@@ -1,7 +1,8 @@
 //! Installs, only when missing, every tool the build and the tests need, from the package
 //! registries only (crates.io, npm, Debian). trunk would otherwise download wasm-bindgen and
 //! wasm-opt from GitHub, which these machines cannot reach, so each is put on its PATH at the
-//! exact version it asks for.
+//! exact version it asks for. npm tools come from the manifests and lock files committed under
+//! `xtask/npm/<tool>/`, never from whatever the registry's newest dependencies are that day.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -176,52 +177,96 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<(), String> {
         return Ok(());
     }
     println!("xtask: installing wasm-bindgen-cli {version} (a few minutes, once)");
-    // Not --locked: its lockfile names a webpki-roots version the registry no longer serves.
+    // Not --locked: its lock file pins webpki-roots 1.0.11, which the crates.io index these
+    // machines reach does not have ("failed to select a version for webpki-roots = ^1.0.10
+    // (locked to 1.0.11)", tried again for 0.2.130), so --locked cannot resolve at all here.
+    // Without it cargo takes the newest compatible versions at install time.
     cargo_install(&[&format!("wasm-bindgen-cli@{version}"), "--force"], "1")
 }
 
 fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
-    let dir = root.join(".tools/binaryen");
-    let bin = dir.join("node_modules/.bin");
-    if version_of(&bin.join("wasm-opt")).contains(&format!("version {BINARYEN_VERSION}")) {
+    let bin = root.join(".tools/binaryen/node_modules/.bin");
+    // wasm-opt in this package is JavaScript with the wasm build inside (no native binary and
+    // no install script), so `--ignore-scripts` loses nothing: checked by running it.
+    if version_of(&bin.join("wasm-opt")).contains(&format!("version {BINARYEN_VERSION}"))
+        && npm_lock_is_installed(root, "binaryen")?
+    {
         return Ok(bin);
     }
-    ensure_debian_packages(&[("npm", "npm"), ("node", "nodejs")])?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    cmd::run(Command::new("npm").current_dir(&dir).args([
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--no-save",
-        &format!("binaryen@{BINARYEN_VERSION}"),
-    ]))?;
+    npm_ci(root, "binaryen", &format!("{BINARYEN_VERSION}.0.0"))?;
     Ok(bin)
 }
 
-/// Installs npm's `name@version` into `.tools/<name>` unless that exact version is there; the
-/// install directory (its `node_modules/` holds the package).
+/// Installs npm's `name@version` into `.tools/<name>` unless that exact version is there,
+/// installed from the lock it was pinned with; the install directory (its `node_modules/`
+/// holds the package).
 pub fn ensure_npm_package(root: &Path, name: &str, version: &str) -> Result<PathBuf, String> {
     let dir = root.join(".tools").join(name);
     let manifest = dir.join("node_modules").join(name).join("package.json");
     let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
-    if installed.contains(&format!("\"version\": \"{version}\"")) {
+    if installed.contains(&format!("\"version\": \"{version}\""))
+        && npm_lock_is_installed(root, name)?
+    {
         return Ok(dir);
     }
-    ensure_debian_packages(&[("npm", "npm"), ("node", "nodejs")])?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    cmd::run(
-        Command::new("npm")
-            .arg("install")
-            .arg("--prefix")
-            .arg(&dir)
-            .args([
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                &format!("{name}@{version}"),
-            ]),
-    )?;
+    npm_ci(root, name, version)?;
     Ok(dir)
+}
+
+/// The committed manifest and lock of one npm tool: `xtask/npm/<name>/`.
+fn npm_pins(root: &Path, name: &str) -> PathBuf {
+    root.join("xtask/npm").join(name)
+}
+
+/// Whether `.tools/<name>` was installed from today's committed lock. An install made before
+/// the locks existed (`npm install --no-save`, whatever the dependencies' newest versions were)
+/// or from an older lock is replaced once, in seconds.
+fn npm_lock_is_installed(root: &Path, name: &str) -> Result<bool, String> {
+    let pinned = npm_pins(root, name).join("package-lock.json");
+    let pinned = std::fs::read(&pinned).map_err(|e| format!("{}: {e}", pinned.display()))?;
+    let installed = std::fs::read(root.join(".tools").join(name).join("package-lock.json"));
+    Ok(installed.is_ok_and(|installed| installed == pinned))
+}
+
+/// `npm ci` of the committed `xtask/npm/<name>/package.json` and `package-lock.json` into
+/// `.tools/<name>`. The tools rewrite the JavaScript we ship (terser, wasm-opt) or judge it
+/// (axe-core, Lighthouse), so every package in their tree is the one the lock names, checked
+/// against the lock's integrity hash; `--ignore-scripts` because none of them needs an install
+/// script, and a compromised dependency's script would run with the developer's rights.
+/// Regenerate a lock with `npm install --package-lock-only --ignore-scripts` in its folder.
+fn npm_ci(root: &Path, name: &str, version: &str) -> Result<(), String> {
+    let pins = npm_pins(root, name);
+    let lock = std::fs::read_to_string(pins.join("package-lock.json"))
+        .map_err(|e| format!("{}: {e}", pins.join("package-lock.json").display()))?;
+    // The constant in the code and the lock must name the same version, or the version check
+    // before the install would fail again on every run.
+    if !lock_pins(&lock, name, version) {
+        return Err(format!(
+            "{}/package-lock.json does not pin {name} {version}",
+            pins.display()
+        ));
+    }
+    ensure_debian_packages(&[("npm", "npm"), ("node", "nodejs")])?;
+    let dir = root.join(".tools").join(name);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for file in ["package.json", "package-lock.json"] {
+        std::fs::copy(pins.join(file), dir.join(file))
+            .map_err(|e| format!("{}: {e}", pins.join(file).display()))?;
+    }
+    println!("xtask: installing {name} {version} from its lock file");
+    cmd::run(Command::new("npm").current_dir(&dir).args([
+        "ci",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+    ]))
+}
+
+/// Whether an npm lock file (version 3) installs `name` at exactly `version`.
+fn lock_pins(lock: &str, name: &str, version: &str) -> bool {
+    lock.split_once(&format!("\"node_modules/{name}\": {{"))
+        .and_then(|(_, rest)| rest.lines().nth(1))
+        .is_some_and(|line| line.trim() == format!("\"version\": \"{version}\","))
 }
 
 /// What the tests run besides cargo: Debian's Chromium and its driver for the browser
@@ -273,4 +318,38 @@ pub fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))
         .find(|candidate| candidate.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_npm_lock_pins_the_version_xtask_asks_for() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for (name, version) in [
+            ("terser", TERSER_VERSION.to_owned()),
+            ("binaryen", format!("{BINARYEN_VERSION}.0.0")),
+            ("axe-core", crate::axe::AXE_CORE_VERSION.to_owned()),
+            (
+                "lighthouse",
+                crate::bench::browser::LIGHTHOUSE_VERSION.to_owned(),
+            ),
+            (
+                "chrome-remote-interface",
+                crate::bench::browser::CRI_VERSION.to_owned(),
+            ),
+        ] {
+            let pins = npm_pins(&root, name);
+            let lock = std::fs::read_to_string(pins.join("package-lock.json")).unwrap();
+            assert!(lock_pins(&lock, name, &version), "{name} {version}");
+            let manifest = std::fs::read_to_string(pins.join("package.json")).unwrap();
+            assert!(
+                manifest.contains(&format!("\"{name}\": \"{version}\"")),
+                "{name}: package.json should ask for exactly {version}"
+            );
+            // No package in the tree may need an install script: they are never run.
+            assert!(!lock.contains("hasInstallScript"), "{name}");
+        }
+    }
 }

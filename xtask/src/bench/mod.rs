@@ -7,7 +7,7 @@
 // `backend`, `http` and `process` are shared with the Schemathesis run of `cargo xtask test`.
 pub mod backend;
 mod backend_load;
-mod browser;
+pub(crate) mod browser;
 mod frontend;
 mod fuzz;
 pub mod http;
