@@ -85,10 +85,17 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
         })
     });
     let expanded = move || open.get() && options.with(|o| !o.is_empty());
-    // A new list has new options: nothing in it is active yet.
-    Effect::new(move |_| {
-        options.track();
-        active.set(None);
+    // A new list keeps the active person active if they are still in it (the fresh answer to
+    // what was typed often replaces a narrowed stale one with the same people: an ArrowDown
+    // made just before must not be undone under the person's Enter); otherwise nothing is.
+    Effect::new(move |before: Option<Vec<String>>| {
+        let keys: Vec<String> = options.with(|o| o.iter().map(|p| p.key.clone()).collect());
+        let kept = before.and_then(|before| {
+            let key = before.get(active.get_untracked()?)?;
+            keys.iter().position(|k| k == key)
+        });
+        active.set(kept);
+        keys
     });
     // Keeps the active option in view inside the scrolling listbox, without scrolling the page.
     Effect::new(move |_| {
