@@ -175,6 +175,9 @@ pub struct Config {
     pub goto_requests_per_second: usize,
     /// Sign-in callbacks one client address may make a minute (`MEETINGS_SIGN_INS_PER_IP_PER_MINUTE`).
     pub sign_ins_per_ip_per_minute: std::num::NonZeroU32,
+    /// GoTo calls one person may make in any minute, so nobody takes the whole budget
+    /// (`MEETINGS_GOTO_CALLS_PER_PERSON_PER_MINUTE`, default 30% of the minute's budget).
+    pub goto_calls_per_person_per_minute: usize,
     /// How long a request may wait for a slot in that budget before it gets 429.
     pub throttle_max_wait: Duration,
     /// Service accounts allowed to make the admin connection (`GOTO_ADMIN_EMAILS`, comma
@@ -210,6 +213,15 @@ impl Config {
 
     /// Reads configuration through `lookup` so tests can pass a map instead of the process env.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut config = Config::read(lookup)?;
+        if config.goto_calls_per_person_per_minute == 0 {
+            config.goto_calls_per_person_per_minute =
+                (config.goto_requests_per_minute * 3 / 10).max(1);
+        }
+        Ok(config)
+    }
+
+    fn read(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let addr: SocketAddr = lookup("MEETINGS_ADDR")
             .unwrap_or_else(|| "127.0.0.1:8080".into())
             .parse()
@@ -370,6 +382,17 @@ impl Config {
                 })?,
             },
             throttle_max_wait: seconds("MEETINGS_THROTTLE_MAX_WAIT_SECONDS", 10)?,
+            goto_calls_per_person_per_minute: match lookup(
+                "MEETINGS_GOTO_CALLS_PER_PERSON_PER_MINUTE",
+            ) {
+                None => 0,
+                Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    problem(
+                        "MEETINGS_GOTO_CALLS_PER_PERSON_PER_MINUTE",
+                        "must be a whole number above 0",
+                    )
+                })?,
+            },
             sign_ins_per_ip_per_minute: match lookup("MEETINGS_SIGN_INS_PER_IP_PER_MINUTE") {
                 None => std::num::NonZeroU32::new(20).expect("not zero"),
                 Some(v) => v.parse().map_err(|_| {
@@ -533,6 +556,7 @@ impl Config {
         // Every test and benchmark comes from 127.0.0.1: the per-address limit is for the
         // tests that are about it.
         config.sign_ins_per_ip_per_minute = std::num::NonZeroU32::MAX;
+        config.goto_calls_per_person_per_minute = usize::MAX;
         config
     }
 

@@ -16,6 +16,8 @@ use axum::response::IntoResponse;
 use goto_sandbox::{RegisteredClient, Sandbox, SandboxConfig};
 
 pub const PREFIX: &str = "/_sandbox";
+/// The service-action client the embedded sandbox registers.
+pub const USER_CLIENT_ID: &str = "sandbox-service-action";
 /// In `MEETINGS_DATA_DIR`, beside the SQLite store; one JSON record per line.
 pub const STATE_FILE: &str = "sandbox-state.jsonl";
 
@@ -59,8 +61,8 @@ impl EmbeddedSandbox {
                 .unwrap_or_else(|| format!("{}+/=", random_id()))
         };
         let user_client = OAuthClientConfig {
-            client_id: "sandbox-service-action".into(),
-            client_secret: secret("sandbox-service-action"),
+            client_id: USER_CLIENT_ID.into(),
+            client_secret: secret(USER_CLIENT_ID),
         };
         let admin_client = OAuthClientConfig {
             client_id: "sandbox-service".into(),

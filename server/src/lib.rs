@@ -137,13 +137,16 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         config.goto_requests_per_minute,
         config.goto_requests_per_second,
     );
+    // A tenth of each minute is kept for sign-ins and token refreshes.
+    let reserved = config.goto_requests_per_minute / 10;
     let (store, throttle) = match &config.store {
         StoreSetting::Sqlite => (
             Store::Sqlite(
                 store::SqliteStore::open(&config.data_dir.join("meetings.db"), sealer, limits)
                     .map_err(|e| e.to_string())?,
             ),
-            throttle::Throttle::new(windows, config.throttle_max_wait),
+            throttle::Throttle::new(windows, config.throttle_max_wait)
+                .with_shares(config.goto_calls_per_person_per_minute, reserved),
         ),
         StoreSetting::Redis(url) => {
             let conn = store::connect_redis(url)
@@ -152,7 +155,8 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
             tracing::info!(store = ?config.store, "sessions, tokens, idempotency, the GoTo budget and the refresh lock are shared through Redis");
             (
                 Store::Redis(store::RedisStore::new(conn.clone(), sealer, limits)),
-                throttle::Throttle::shared(windows, config.throttle_max_wait, conn),
+                throttle::Throttle::shared(windows, config.throttle_max_wait, conn)
+                    .with_shares(config.goto_calls_per_person_per_minute, reserved),
             )
         }
     };

@@ -206,3 +206,151 @@ async fn parallel_on_demand_syncs_make_one() {
         .count();
     assert_eq!(pages, 3, "one sync: 250 people in 3 pages");
 }
+
+/// H1: 50 people each firing 5 creates at once. GoTo sees at most 100 calls in any minute,
+/// no meeting is made twice, every request is answered (201, or 429 with Retry-After) within
+/// the configured wait, and a 51st person who arrives during the burst signs in and schedules
+/// within 15 s: sign-ins go first, and a person who has used none of the minute goes before
+/// those who have.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_by_fifty_people_leaves_room_for_the_fifty_first() {
+    use meetings_server::store::{GoToTokens, SessionRecord};
+    let server = start_with(|c| {
+        c.goto_calls_per_person_per_minute = 30;
+        c.throttle_max_wait = std::time::Duration::from_secs(10);
+    })
+    .await;
+    let sandbox = server.sandbox().clone();
+    let people: Vec<_> = sandbox
+        .organizers()
+        .into_iter()
+        .filter(|o| !o.admin && o.account_key == sandbox.account_key() && o.is_active_g2m())
+        .collect();
+    assert!(people.len() > 51);
+    // 50 people signed in without spending the budget on it (tokens straight from the
+    // sandbox, sessions straight into the store).
+    let mut clients = Vec::new();
+    for person in &people[..50] {
+        let (access, refresh) = sandbox
+            .issue_tokens_for(
+                &person.email,
+                meetings_server::embedded_sandbox::USER_CLIENT_ID,
+            )
+            .unwrap();
+        let id = format!("burst-{}", person.organizer_key);
+        server
+            .running
+            .state
+            .store
+            .put_session(
+                &id,
+                &SessionRecord {
+                    tokens: GoToTokens {
+                        access_token: access,
+                        refresh_token: refresh,
+                        expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+                        organizer_key: person.organizer_key.clone(),
+                        account_key: Some(person.account_key.clone()),
+                        email: person.email.clone(),
+                        first_name: person.first_name.clone(),
+                        last_name: person.last_name.clone(),
+                        scopes: vec!["collab:".into(), "identity:scim.me".into()],
+                    },
+                    created_at: chrono::Utc::now(),
+                },
+            )
+            .await
+            .unwrap();
+        let client = Client::new(&server.base);
+        client.set_cookie(SESSION_COOKIE, &id);
+        clients.push(std::sync::Arc::new(client));
+    }
+    sandbox.clear_journal();
+    let start = chrono::Utc::now() + chrono::Duration::days(3);
+    let body = |n: usize| {
+        let at = start + chrono::Duration::minutes(n as i64 * 30);
+        serde_json::json!({
+            "subject": format!("Ráfaga {n}"),
+            "starts_at": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "ends_at": (at + chrono::Duration::minutes(15)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        })
+    };
+    let burst_started = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for (p, client) in clients.iter().enumerate() {
+        for k in 0..5 {
+            let (client, body) = (client.clone(), body(p * 5 + k));
+            tasks.push(tokio::spawn(async move {
+                let asked = std::time::Instant::now();
+                let answer = client.post_json("/api/meetings", &body).await;
+                let retry_after = answer.headers().contains_key("retry-after");
+                (answer.status().as_u16(), retry_after, asked.elapsed())
+            }));
+        }
+    }
+
+    // The 51st person arrives two seconds into the burst.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let arrived = std::time::Instant::now();
+    let late = Client::new(&server.base);
+    let signed_in = late.sign_in(&people[50].email, "/").await;
+    assert_eq!(signed_in.status(), 303, "the 51st person signs in");
+    let created = late.post_json("/api/meetings", &body(999)).await;
+    let late_took = arrived.elapsed();
+    assert_eq!(created.status(), 201, "the 51st person schedules");
+
+    let mut made = 0;
+    let mut refused = 0;
+    let mut slowest = std::time::Duration::ZERO;
+    for task in tasks {
+        let (status, retry_after, took) = task.await.unwrap();
+        slowest = slowest.max(took);
+        match status {
+            201 => made += 1,
+            429 => {
+                assert!(retry_after, "a 429 says when to retry");
+                refused += 1;
+            }
+            other => panic!("a burst request answered {other}"),
+        }
+    }
+    let total = burst_started.elapsed();
+    let journal = sandbox.journal();
+    let times: Vec<_> = journal.iter().map(|e| e.at).collect();
+    let most = common::most_in_any_minute(&times);
+    if std::env::var("BURST_DEBUG").is_ok() {
+        for e in &journal {
+            eprintln!(
+                "{} {} {} {}",
+                e.at.format("%S%.3f"),
+                e.method,
+                e.path,
+                e.status
+            );
+        }
+    }
+    let meetings = sandbox.meetings();
+    let mut subjects: Vec<_> = meetings.iter().map(|m| m.subject.clone()).collect();
+    subjects.sort();
+    subjects.dedup();
+    eprintln!(
+        "burst of 250 creates by 50 people: {made} made, {refused} refused with 429, slowest \
+         answer {slowest:?}, all in {total:?}; GoTo saw at most {most} calls in a minute; the \
+         51st person signed in and scheduled in {late_took:?}"
+    );
+    assert!(most <= 100, "{most} calls in a minute");
+    assert_eq!(subjects.len(), meetings.len(), "no meeting made twice");
+    assert_eq!(
+        meetings.len(),
+        made + 1,
+        "every 201 is one meeting, and the 51st's"
+    );
+    assert!(
+        slowest < std::time::Duration::from_secs(10 + 5),
+        "answered within the configured wait: {slowest:?}"
+    );
+    assert!(
+        late_took < std::time::Duration::from_secs(15),
+        "{late_took:?}"
+    );
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use crate::support_log::SupportLog;
-use crate::throttle::Throttle;
+use crate::throttle::{Caller, Throttle};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpstreamError {
@@ -318,7 +318,9 @@ impl GoToApi {
         body: &CreateMeetingBody,
     ) -> Result<CreatedMeeting, UpstreamError> {
         let request = self.http.post(format!("{}/meetings", self.base)).json(body);
-        let created: Vec<CreatedMeeting> = self.send(request, access_token).await?;
+        let created: Vec<CreatedMeeting> = self
+            .send(request, access_token, person(access_token))
+            .await?;
         created
             .into_iter()
             .next()
@@ -331,7 +333,9 @@ impl GoToApi {
         id: &MeetingId,
     ) -> Result<MeetingInfo, UpstreamError> {
         let url = format!("{}/meetings/{}", self.base, id.as_str());
-        let found: Vec<MeetingInfo> = self.get_with_retries(&url, access_token).await?;
+        let found: Vec<MeetingInfo> = self
+            .get_with_retries(&url, access_token, person(access_token))
+            .await?;
         found.into_iter().next().ok_or(UpstreamError::NotFound)
     }
 
@@ -349,19 +353,23 @@ impl GoToApi {
             self.admin_base,
             account.as_str()
         );
-        self.get_with_retries(&url, access_token).await
+        self.get_with_retries(&url, access_token, person(access_token))
+            .await
     }
 
-    /// Who signed in (SCIM, scope `identity:scim.me`): user key and accounts.
+    /// Who signed in (SCIM, scope `identity:scim.me`): user key and accounts. Part of the
+    /// sign-in, so it goes first in the budget's line, as token calls do.
     pub async fn scim_me(&self, access_token: &str) -> Result<ScimMe, UpstreamError> {
         let url = format!("{}/Users/me", self.identity_base);
-        self.get_with_retries(&url, access_token).await
+        self.get_with_retries(&url, access_token, Caller::TokenCall)
+            .await
     }
 
     /// The admin who connected the service account (Admin API, scope `identity:`).
     pub async fn admin_me(&self, access_token: &str) -> Result<AdminMe, UpstreamError> {
         let url = format!("{}/me", self.admin_base);
-        self.get_with_retries(&url, access_token).await
+        self.get_with_retries(&url, access_token, Caller::TokenCall)
+            .await
     }
 
     /// The signed-in organizer's meetings that have not ended.
@@ -370,7 +378,8 @@ impl GoToApi {
         access_token: &str,
     ) -> Result<Vec<UpcomingMeeting>, UpstreamError> {
         let url = format!("{}/upcomingMeetings", self.base);
-        self.get_with_retries(&url, access_token).await
+        self.get_with_retries(&url, access_token, person(access_token))
+            .await
     }
 
     /// GETs change nothing, so a 5xx, a timeout or a dropped answer is retried twice with
@@ -379,10 +388,11 @@ impl GoToApi {
         &self,
         url: &str,
         access_token: &str,
+        caller: Caller,
     ) -> Result<T, UpstreamError> {
         let mut attempt = 0;
         loop {
-            match self.send(self.http.get(url), access_token).await {
+            match self.send(self.http.get(url), access_token, caller).await {
                 Err(
                     UpstreamError::ServerError(_)
                     | UpstreamError::Timeout
@@ -407,9 +417,10 @@ impl GoToApi {
         &self,
         request: reqwest::RequestBuilder,
         access_token: &str,
+        caller: Caller,
     ) -> Result<T, UpstreamError> {
         self.throttle
-            .acquire()
+            .acquire_as(caller)
             .await
             .map_err(|o| UpstreamError::OverBudget(o.retry_after))?;
         let request = request
@@ -450,6 +461,20 @@ impl GoToApi {
             },
         })
     }
+}
+
+/// Each person's share of the budget is counted by their token (the service account's sync
+/// counts as one more person). A refreshed token counts as a new holder for the rest of the
+/// minute: harmless, rare.
+fn person(access_token: &str) -> Caller {
+    Caller::Person(caller_of(access_token))
+}
+
+fn caller_of(access_token: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    access_token.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn transport_error(e: reqwest::Error) -> UpstreamError {

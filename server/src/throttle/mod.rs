@@ -9,6 +9,7 @@
 //! One replica keeps the log in memory. Several replicas (Redis store) share one log in Redis
 //! (`redis.rs`), so together they still make at most 100 calls a minute.
 
+mod fair_queue;
 mod redis;
 
 use std::collections::VecDeque;
@@ -17,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use ::redis::aio::ConnectionManager;
 
+pub use self::fair_queue::Caller;
+use self::fair_queue::{FairQueue, Ticket};
 use self::redis::SharedLog;
 
 #[derive(Clone, Copy, Debug)]
@@ -29,6 +32,10 @@ pub struct Throttle {
     windows: Vec<Window>,
     max_wait: Duration,
     log: Log,
+    /// Who goes first among waiting calls, and each person's share.
+    queue: FairQueue,
+    /// Slots of each minute people's calls may not take: kept for sign-ins and refreshes.
+    reserved: usize,
 }
 
 enum Log {
@@ -46,6 +53,8 @@ pub struct OverBudget {
 impl Throttle {
     pub fn new(windows: Vec<Window>, max_wait: Duration) -> Throttle {
         Throttle {
+            queue: FairQueue::new(usize::MAX),
+            reserved: 0,
             windows,
             max_wait,
             log: Log::Local(Mutex::new(VecDeque::new())),
@@ -56,9 +65,19 @@ impl Throttle {
     pub fn shared(windows: Vec<Window>, max_wait: Duration, conn: ConnectionManager) -> Throttle {
         Throttle {
             log: Log::Shared(SharedLog::new(conn, &windows)),
+            queue: FairQueue::new(usize::MAX),
+            reserved: 0,
             windows,
             max_wait,
         }
+    }
+
+    /// Caps each person at `per_person` calls a minute and keeps `reserved` slots of each
+    /// minute for sign-ins and token refreshes.
+    pub fn with_shares(mut self, per_person: usize, reserved: usize) -> Throttle {
+        self.queue = FairQueue::new(per_person.max(1));
+        self.reserved = reserved;
+        self
     }
 
     /// The brief's 100 per minute plus GoTo's 10 per second.
@@ -87,8 +106,23 @@ impl Throttle {
     }
 
     /// How long until a call may go at `now`, given the calls already made.
-    fn wait_needed(&self, calls: &VecDeque<Instant>, now: Instant) -> Duration {
+    /// The windows' limits for a caller: people's calls leave the reserved slots of the
+    /// minute to sign-ins and refreshes.
+    fn limits(&self, caller: Caller) -> Vec<Window> {
         self.windows
+            .iter()
+            .map(|w| match caller {
+                Caller::Person(_) if w.length >= Duration::from_secs(60) => Window {
+                    limit: w.limit.saturating_sub(self.reserved).max(1),
+                    length: w.length,
+                },
+                _ => *w,
+            })
+            .collect()
+    }
+
+    fn wait_needed(windows: &[Window], calls: &VecDeque<Instant>, now: Instant) -> Duration {
+        windows
             .iter()
             .filter_map(|w| {
                 let in_window = calls
@@ -108,7 +142,12 @@ impl Throttle {
 
     /// Takes a slot in the in-process log now if one is free; otherwise says how long until
     /// one is.
-    fn take_slot(&self, calls: &Mutex<VecDeque<Instant>>, now: Instant) -> Result<(), Duration> {
+    fn take_slot(
+        &self,
+        calls: &Mutex<VecDeque<Instant>>,
+        caller: Caller,
+        now: Instant,
+    ) -> Result<(), Duration> {
         let mut calls = calls.lock().unwrap_or_else(|p| p.into_inner());
         let longest = self
             .windows
@@ -122,7 +161,7 @@ impl Throttle {
         {
             calls.pop_front();
         }
-        let wait = self.wait_needed(&calls, now);
+        let wait = Self::wait_needed(&self.limits(caller), &calls, now);
         if wait.is_zero() {
             calls.push_back(now);
             Ok(())
@@ -131,34 +170,93 @@ impl Throttle {
         }
     }
 
-    /// Waits for a slot for at most `max_wait`.
+    /// A sign-in's or token refresh's call: first in line, and free to use the reserved room.
     pub async fn acquire(&self) -> Result<(), OverBudget> {
+        self.acquire_as(Caller::TokenCall).await
+    }
+
+    /// One person's call (`person`: any stable number for them, e.g. a hash of their token).
+    pub async fn acquire_for(&self, person: u64) -> Result<(), OverBudget> {
+        self.acquire_as(Caller::Person(person)).await
+    }
+
+    /// Waits its turn, then for a slot, for at most `max_wait` in all.
+    pub async fn acquire_as(&self, caller: Caller) -> Result<(), OverBudget> {
         let deadline = Instant::now() + self.max_wait;
+        let over = |wait: Duration| OverBudget {
+            retry_after: wait.max(Duration::from_secs(1)),
+        };
+        // Beyond their own share a person waits outside the line, holding nobody up.
+        let share = self.queue.share_wait(caller, Instant::now());
+        if !share.is_zero() {
+            if Instant::now() + share > deadline {
+                return Err(over(share));
+            }
+            tokio::time::sleep(share).await;
+        }
+        let mut place = InLine {
+            queue: &self.queue,
+            ticket: Some(self.queue.join(caller, None, Instant::now())),
+        };
         loop {
             let now = Instant::now();
+            let ticket = self.queue.join(caller, place.ticket, now);
+            place.ticket = Some(ticket);
+            if !self.queue.is_first(&ticket) {
+                let turn = self.queue.turn_changed.notified();
+                tokio::pin!(turn);
+                turn.as_mut().enable();
+                if self.queue.is_first(&ticket) {
+                    continue;
+                }
+                if tokio::time::timeout(deadline.saturating_duration_since(now), turn)
+                    .await
+                    .is_ok()
+                {
+                    continue;
+                }
+                // Out of time to wait for a turn: one last try at the budget itself (with no
+                // wait allowed at all, that try is the only one, as before the line existed).
+            }
+            let now = Instant::now();
             let attempt = match &self.log {
-                Log::Local(calls) => self.take_slot(calls, now),
-                Log::Shared(log) => match log.try_acquire().await {
-                    Ok(attempt) => attempt,
-                    // Without the shared log nobody can tell whether the budget has room;
-                    // refusing keeps the deployment within it (readyz reports the outage).
-                    Err(e) => {
-                        tracing::error!(error = %e, "the shared GoTo budget in Redis is unreachable");
-                        return Err(OverBudget {
-                            retry_after: Duration::from_secs(5),
-                        });
+                Log::Local(calls) => self.take_slot(calls, caller, now),
+                Log::Shared(log) => {
+                    match log.try_acquire(&self.limits(caller)).await {
+                        Ok(attempt) => attempt,
+                        // Without the shared log nobody can tell whether the budget has room;
+                        // refusing keeps the deployment within it (readyz reports the outage).
+                        Err(e) => {
+                            tracing::error!(error = %e, "the shared GoTo budget in Redis is unreachable");
+                            return Err(over(Duration::from_secs(5)));
+                        }
                     }
-                },
+                }
             };
             match attempt {
-                Ok(()) => return Ok(()),
-                Err(wait) if now + wait > deadline => {
-                    return Err(OverBudget {
-                        retry_after: wait.max(Duration::from_secs(1)),
-                    })
+                Ok(()) => {
+                    if let Some(ticket) = place.ticket.take() {
+                        self.queue.went(ticket, now);
+                    }
+                    return Ok(());
                 }
+                Err(wait) if now + wait > deadline || now >= deadline => return Err(over(wait)),
                 Err(wait) => tokio::time::sleep(wait).await,
             }
+        }
+    }
+}
+
+/// A place in the line, given up if the waiting call is dropped (its request was abandoned).
+struct InLine<'a> {
+    queue: &'a FairQueue,
+    ticket: Option<Ticket>,
+}
+
+impl Drop for InLine<'_> {
+    fn drop(&mut self) {
+        if let Some(ticket) = self.ticket.take() {
+            self.queue.left(ticket);
         }
     }
 }
@@ -170,7 +268,7 @@ mod tests {
     impl Throttle {
         fn try_acquire(&self, now: Instant) -> Result<(), Duration> {
             match &self.log {
-                Log::Local(calls) => self.take_slot(calls, now),
+                Log::Local(calls) => self.take_slot(calls, Caller::TokenCall, now),
                 Log::Shared(_) => unreachable!("these tests use the in-process log"),
             }
         }

@@ -66,14 +66,19 @@ impl SharedLog {
     }
 
     /// `Ok(Ok(()))`: a slot was taken. `Ok(Err(wait))`: none is free for `wait`.
-    pub async fn try_acquire(&self) -> Result<Result<(), Duration>, redis::RedisError> {
+    /// `windows`: the limits for this caller (the same windows as at construction, with the
+    /// minute's reserved room taken off for people's calls).
+    pub async fn try_acquire(
+        &self,
+        windows: &[Window],
+    ) -> Result<Result<(), Duration>, redis::RedisError> {
         let mut invocation = self.script.prepare_invoke();
         for key in &self.keys {
             invocation.key(key);
         }
         invocation.arg(rand::random::<u64>());
-        for (limit, length) in &self.limits {
-            invocation.arg(*limit).arg(length.to_string());
+        for (window, (_, length)) in windows.iter().zip(&self.limits) {
+            invocation.arg(window.limit).arg(length.to_string());
         }
         let wait_micros: u64 = invocation.invoke_async(&mut self.conn.clone()).await?;
         Ok(match wait_micros {
