@@ -2,6 +2,9 @@
 //! "Núñez"). A small table covers the Latin letters Spanish and English names use, so no
 //! Unicode normalisation tables end up in the wasm bundle.
 
+/// The longest co-organizer search the backend answers (names and e-mails are far shorter).
+pub const MAX_QUERY_CHARS: usize = 100;
+
 pub fn fold(text: &str) -> String {
     text.chars()
         .flat_map(char::to_lowercase)

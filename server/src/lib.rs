@@ -262,6 +262,21 @@ fn open_sealer(config: &Config) -> Result<crypto::Sealer, String> {
     Ok(sealer)
 }
 
+/// Deletes expired sessions (and the refresh tokens sealed in them), logins, handoffs and
+/// idempotency records every five minutes, off the requests' path.
+async fn purge_expired_forever(state: AppState) {
+    let every = Duration::from_secs(300);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tick.tick().await;
+        match state.store.purge_expired().await {
+            Ok(0) => {}
+            Ok(sessions) => tracing::info!(sessions, "expired sessions purged"),
+            Err(e) => tracing::warn!(error = %e, "purge of expired records failed"),
+        }
+    }
+}
+
 /// A started server: where it listens, and its state (tests reach the sandbox through it).
 pub struct Running {
     pub addr: SocketAddr,
@@ -303,5 +318,6 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
         }
     }
     tokio::spawn(organizer_sync::run_schedule(state.clone()));
+    tokio::spawn(purge_expired_forever(state.clone()));
     Ok(Running { addr, state, task })
 }

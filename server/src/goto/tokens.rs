@@ -166,8 +166,11 @@ impl TokenKeeper {
         }
         match self.oauth.refresh(current).await {
             Ok(tokens) => {
-                self.store
-                    .put_session(
+                // Only a session that still exists: one signed out while GoTo answered stays
+                // signed out.
+                let kept = self
+                    .store
+                    .update_session(
                         session_id,
                         &SessionRecord {
                             tokens: tokens.clone(),
@@ -175,6 +178,9 @@ impl TokenKeeper {
                         },
                     )
                     .await?;
+                if !kept {
+                    return Err(AppError::NotSignedIn);
+                }
                 Ok(tokens)
             }
             Err(TokenError::InvalidGrant) => {

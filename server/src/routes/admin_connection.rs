@@ -35,7 +35,11 @@ pub async fn server_context(
     Query(query): Query<ServerContextQuery>,
 ) -> Response {
     let login = take_checked_login(&state, &jar, query.state.as_deref(), true).await;
-    let jar = jar.remove(session::removal(LOGIN_COOKIE, false));
+    let jar = if login.is_ok() {
+        jar.remove(session::removal(LOGIN_COOKIE, false))
+    } else {
+        jar
+    };
     let outcome = match (login, query.error, query.code) {
         (Err(AppError::BadRequest(_)), _, _) => Err(SignInFailure::Expired),
         (Err(other), _, _) => Err(other.into()),

@@ -28,6 +28,10 @@ pub async fn search(
     let Query(query) = query.map_err(|_| AppError::BadRequest("malformed query string"))?;
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     let q = query.q.unwrap_or_default();
+    // No name or e-mail is this long; a longer text only costs a scan of every person.
+    if q.chars().count() > meeting::search::MAX_QUERY_CHARS {
+        return Err(AppError::BadRequest("the search text is too long"));
+    }
     let me = &session.record.tokens.organizer_key;
     let found = state
         .store

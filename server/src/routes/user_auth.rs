@@ -100,7 +100,9 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-/// The login transaction this callback belongs to, checked and consumed.
+/// The login transaction this callback belongs to, checked, then consumed. A callback whose
+/// state does not match leaves the sign-in in progress alone (a stray or forged callback
+/// must not cancel it); a login older than ten minutes counts as gone.
 pub async fn take_checked_login(
     state: &AppState,
     jar: &CookieJar,
@@ -113,7 +115,7 @@ pub async fn take_checked_login(
         .ok_or(AppError::BadRequest("no login in progress"))?;
     let login = state
         .store
-        .take_login(&login_id)
+        .peek_login(&login_id)
         .await?
         .ok_or(AppError::BadRequest("login expired or already used"))?;
     let returned = returned_state.unwrap_or("");
@@ -121,7 +123,12 @@ pub async fn take_checked_login(
     if !matches || login.admin != admin {
         return Err(AppError::BadRequest("state does not match"));
     }
-    Ok(login)
+    // Of two callbacks with the right state, only one takes it.
+    state
+        .store
+        .take_login(&login_id)
+        .await?
+        .ok_or(AppError::BadRequest("login expired or already used"))
 }
 
 /// The service-action client's redirect. Every way it can fail ends on a page in the person's
@@ -133,7 +140,13 @@ pub async fn callback(
     Query(query): Query<CallbackQuery>,
 ) -> Response {
     let login = take_checked_login(&state, &jar, query.state.as_deref(), false).await;
-    let jar = jar.remove(session::removal(LOGIN_COOKIE, false));
+    // The login cookie goes with the login it names; a callback that did not match leaves
+    // both for the real one.
+    let jar = if login.is_ok() {
+        jar.remove(session::removal(LOGIN_COOKIE, false))
+    } else {
+        jar
+    };
     let login = match login {
         Ok(login) => login,
         Err(AppError::BadRequest(why)) => {

@@ -252,6 +252,32 @@ impl Store {
         }
     }
 
+    /// The login in progress, left in place, if it is younger than `LOGIN_SECONDS`.
+    pub async fn peek_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
+        let login = match self {
+            Store::Sqlite(s) => s.peek_login(id)?,
+            Store::Redis(r) => r.peek_login(id).await?,
+        };
+        Ok(login.filter(|l| (Utc::now() - l.created_at).num_seconds() < LOGIN_SECONDS))
+    }
+
+    /// Replaces a session's record only if the session still exists; returns whether it did.
+    pub async fn update_session(&self, id: &str, record: &SessionRecord) -> Result<bool, AppError> {
+        match self {
+            Store::Sqlite(s) => s.update_session(id, record),
+            Store::Redis(r) => r.update_session(id, record).await,
+        }
+    }
+
+    /// Deletes what has expired (SQLite; Redis expires its keys itself). Returns how many
+    /// sessions went.
+    pub async fn purge_expired(&self) -> Result<usize, AppError> {
+        match self {
+            Store::Sqlite(s) => s.purge_expired(),
+            Store::Redis(_) => Ok(0),
+        }
+    }
+
     /// Removes and returns the login: a state can be used once only.
     pub async fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
         match self {

@@ -168,6 +168,28 @@ impl RedisStore {
             .map_err(redis_error)
     }
 
+    /// Replaces the record only if the session still exists (`SET … XX`).
+    pub async fn update_session(&self, id: &str, record: &SessionRecord) -> Result<bool, AppError> {
+        let id_hash = hash_id(id);
+        let key = key(&["session", &id_hash]);
+        let ttl = self.session_ttl(record);
+        if ttl <= 0 {
+            self.delete_session(id).await?;
+            return Ok(false);
+        }
+        let sealed = self.seal(record, &session_context(&id_hash));
+        let set: Option<String> = cmd("SET")
+            .arg(&key)
+            .arg(sealed)
+            .arg("EX")
+            .arg(ttl)
+            .arg("XX")
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        Ok(set.is_some())
+    }
+
     pub async fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
         let id_hash = hash_id(id);
         let key = key(&["session", &id_hash]);
@@ -217,6 +239,16 @@ impl RedisStore {
         let sealed = self.seal(login, &login_context(&id_hash));
         self.put_single_use("login", LOGIN_SECONDS, &id_hash, sealed)
             .await
+    }
+
+    pub async fn peek_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
+        let id_hash = hash_id(id);
+        let sealed: Option<Vec<u8>> = cmd("GET")
+            .arg(key(&["login", &id_hash]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
     }
 
     pub async fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {

@@ -61,6 +61,19 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// Sets `mode` on a file or directory of the store (Unix; elsewhere the OS's ACLs rule).
+fn private(path: &Path, mode: u32) -> Result<(), AppError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
 fn db(e: rusqlite::Error) -> AppError {
     AppError::Internal(format!("store: {e}"))
 }
@@ -71,11 +84,24 @@ impl SqliteStore {
         sealer: Sealer,
         limits: SessionLimits,
     ) -> Result<SqliteStore, AppError> {
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(AppError::internal)?;
+            private(dir, 0o700)?;
         }
         let conn = Connection::open(path).map_err(db)?;
-        SqliteStore::init(conn, sealer, limits)
+        let store = SqliteStore::init(conn, sealer, limits)?;
+        // Sessions hold sealed refresh tokens: only this user may read the files, whatever
+        // the umask (WAL's side files included, once they exist).
+        for file in [
+            path.to_owned(),
+            path.with_extension("db-wal"),
+            path.with_extension("db-shm"),
+        ] {
+            if file.exists() {
+                private(&file, 0o600)?;
+            }
+        }
+        Ok(store)
     }
 
     pub fn in_memory(sealer: Sealer, limits: SessionLimits) -> Result<SqliteStore, AppError> {
@@ -111,7 +137,13 @@ impl SqliteStore {
                  created_at INTEGER NOT NULL, status INTEGER, body TEXT,
                  PRIMARY KEY (user_key, key));
              CREATE TABLE IF NOT EXISTS meeting_secrets (
-                 meeting_id TEXT PRIMARY KEY, organizer_key TEXT NOT NULL, sealed BLOB NOT NULL);",
+                 meeting_id TEXT PRIMARY KEY, organizer_key TEXT NOT NULL, sealed BLOB NOT NULL);
+             -- Every purge reads by age: without these each one scans its whole table.
+             CREATE INDEX IF NOT EXISTS logins_by_age ON logins (created_at);
+             CREATE INDEX IF NOT EXISTS handoffs_by_age ON handoffs (created_at);
+             CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
+             CREATE INDEX IF NOT EXISTS sessions_by_use ON sessions (last_seen);
+             CREATE INDEX IF NOT EXISTS sessions_by_age ON sessions (created_at);",
         )
         .map_err(db)?;
         Ok(SqliteStore {
@@ -190,6 +222,33 @@ impl SqliteStore {
         };
         self.remember(&mut open, id_hash, session);
         Ok(())
+    }
+
+    /// Replaces a session's record only if the session still exists (a refresh finishing after
+    /// a sign-out must not bring the session back). Returns whether it did.
+    pub fn update_session(&self, id: &str, record: &SessionRecord) -> Result<bool, AppError> {
+        let id_hash = hash_id(id);
+        let sealed = self.seal(record, &session_context(&id_hash));
+        let now = Utc::now().timestamp();
+        let mut open = self.open_sessions();
+        let updated = self
+            .conn()
+            .execute(
+                "UPDATE sessions SET sealed = ?2, last_seen = ?3 WHERE id_hash = ?1",
+                params![id_hash, sealed, now],
+            )
+            .map_err(db)?;
+        if updated == 0 {
+            open.by_hash.remove(&id_hash);
+            return Ok(false);
+        }
+        let session = OpenSession {
+            record: record.clone(),
+            created_at: record.created_at.timestamp(),
+            last_seen: now,
+        };
+        self.remember(&mut open, id_hash, session);
+        Ok(true)
     }
 
     pub fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
@@ -272,6 +331,55 @@ impl SqliteStore {
         let id_hash = hash_id(id);
         let sealed = self.seal(login, &login_context(&id_hash));
         self.put_single_use("logins", LOGIN_SECONDS, &id_hash, login.created_at, sealed)
+    }
+
+    /// The login, left in place (a callback whose state does not match must not cancel it).
+    pub fn peek_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
+        let id_hash = hash_id(id);
+        let sealed: Option<Vec<u8>> = self
+            .conn()
+            .query_row(
+                "SELECT sealed FROM logins WHERE id_hash = ?1",
+                params![id_hash],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
+    }
+
+    /// Deletes sessions past their idle or maximum age, and old logins, handoffs and
+    /// idempotency records, with the refresh tokens they hold. Run on a schedule, off the
+    /// requests' path. Returns how many sessions went.
+    pub fn purge_expired(&self) -> Result<usize, AppError> {
+        let now = Utc::now().timestamp();
+        let mut open = self.open_sessions();
+        let conn = self.conn();
+        let sessions = conn
+            .execute(
+                "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
+                params![
+                    now - self.limits.idle.num_seconds(),
+                    now - self.limits.max.num_seconds()
+                ],
+            )
+            .map_err(db)?;
+        for (table, age) in [
+            ("logins", LOGIN_SECONDS),
+            ("handoffs", HANDOFF_SECONDS),
+            ("idempotency", IDEMPOTENCY_SECONDS),
+        ] {
+            conn.execute(
+                &format!("DELETE FROM {table} WHERE created_at < ?1"),
+                params![now - age],
+            )
+            .map_err(db)?;
+        }
+        open.by_hash.retain(|_, s| {
+            !(now - s.last_seen > self.limits.idle.num_seconds()
+                || now - s.created_at > self.limits.max.num_seconds())
+        });
+        Ok(sessions)
     }
 
     pub fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
