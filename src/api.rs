@@ -119,9 +119,11 @@ pub async fn session() -> Result<SessionInfo, ApiFailure> {
     }
 }
 
-/// Redeems the sign-in popup's one-time code for this frame's own session cookie.
-pub async fn redeem_handoff(code: String) -> Result<(), ApiFailure> {
-    let body = crate::json::to_string(&SessionHandoff { code }).ok_or(ApiFailure::Unreachable)?;
+/// Redeems the sign-in popup's one-time code, with the nonce this frame gave the popup, for
+/// this frame's own session cookie.
+pub async fn redeem_handoff(code: String, nonce: String) -> Result<(), ApiFailure> {
+    let body =
+        crate::json::to_string(&SessionHandoff { code, nonce }).ok_or(ApiFailure::Unreachable)?;
     exchange(
         state_changing(Request::post("/api/session/handoff")),
         Some(body),

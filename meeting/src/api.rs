@@ -15,6 +15,10 @@ pub struct SessionInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionHandoff {
     pub code: String,
+    /// The random value the frame put on the popup's sign-in address: only the frame that
+    /// started this sign-in knows it, so the code is worth nothing to anyone else.
+    #[serde(default)]
+    pub nonce: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -200,6 +200,7 @@ async fn a_login_is_taken_once_even_by_two_replicas_at_once() {
         popup: false,
         admin: false,
         created_at: Utc::now(),
+        nonce_hash: None,
     };
     a.put_login("login-id", &login).await.unwrap();
     let ttl: i64 = redis::cmd("TTL")

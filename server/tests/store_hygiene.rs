@@ -17,6 +17,7 @@ fn login(state: &str, age_minutes: i64) -> LoginTransaction {
         popup: false,
         admin: false,
         created_at: Utc::now() - chrono::Duration::minutes(age_minutes),
+        nonce_hash: None,
     }
 }
 

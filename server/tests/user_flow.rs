@@ -322,8 +322,11 @@ async fn the_popup_variant_tells_only_our_own_origin_and_closes() {
 async fn the_popup_hands_the_framed_app_a_one_time_code_for_its_own_session() {
     let server = start().await;
     let popup = Client::new(&server.base);
+    let nonce = "2f0c5a8e-6b4d-4c1e-9a7f-3d2b1c0e9f8a";
     let login = popup
-        .get("/app/api/auth/serviceAction/login?return_to=/&popup=1")
+        .get(&format!(
+            "/app/api/auth/serviceAction/login?return_to=/&popup=1&nonce={nonce}"
+        ))
         .await;
     let consent = popup
         .get(&format!(
@@ -342,7 +345,7 @@ async fn the_popup_hands_the_framed_app_a_one_time_code_for_its_own_session() {
     assert!(code.len() >= 32, "an unguessable code: {code}");
 
     let frame = Client::new(&server.base);
-    let body = serde_json::json!({ "code": code });
+    let body = serde_json::json!({ "code": code, "nonce": nonce });
     let without_csrf = frame
         .request(Method::POST, "/api/session/handoff", |b| b.json(&body))
         .await;
@@ -357,6 +360,11 @@ async fn the_popup_hands_the_framed_app_a_one_time_code_for_its_own_session() {
     assert_eq!(redeemed.status(), 204);
     let session: Value = frame.get("/api/session").await.json().await.unwrap();
     assert_eq!(session["user"]["email"], server.organizer(0).email);
+    assert_ne!(
+        frame.cookie("__Host-meetings-session"),
+        popup.cookie("__Host-meetings-session"),
+        "the frame gets a session id of its own"
+    );
 
     let again = Client::new(&server.base)
         .post_json("/api/session/handoff", &body)
@@ -369,6 +377,45 @@ async fn the_popup_hands_the_framed_app_a_one_time_code_for_its_own_session() {
         )
         .await;
     assert_eq!(made_up.status(), 401);
+}
+
+/// L2: the code is bound to the nonce the frame put on the popup's address: without it (a
+/// plain curl that got hold of the code) it is refused, and used up.
+#[tokio::test]
+async fn a_handoff_code_without_its_nonce_is_worth_nothing() {
+    let server = start().await;
+    let popup = Client::new(&server.base);
+    let login = popup
+        .get("/app/api/auth/serviceAction/login?return_to=/&popup=1&nonce=0123456789abcdef0123")
+        .await;
+    let consent = popup
+        .get(&format!(
+            "{}&sandbox_approve={}",
+            location(&login),
+            common::urlencode(&server.organizer(0).email)
+        ))
+        .await;
+    let html = popup.get(&location(&consent)).await.text().await.unwrap();
+    let code = html
+        .split("handoff: \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    for wrong in [
+        serde_json::json!({ "code": code }),
+        serde_json::json!({ "code": code, "nonce": "0123456789abcdef0124" }),
+    ] {
+        let thief = Client::new(&server.base);
+        assert_eq!(
+            thief
+                .post_json("/api/session/handoff", &wrong)
+                .await
+                .status(),
+            401
+        );
+        assert!(thief.cookie("__Host-meetings-session").is_none());
+    }
 }
 
 /// Outside the popup variant there is no frame to hand a session to, so no code is made.

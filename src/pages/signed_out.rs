@@ -37,10 +37,23 @@ fn in_frame() -> bool {
 /// `{type: "meetings-sign-in", signedIn: bool, handoff: code or null}` from our own origin,
 /// else `None`. `Some(Ok(code))` when signed in: the code (if any) lets this frame have the
 /// session too, since in a portal on another site it cannot see the popup's cookie.
-fn sign_in_outcome(event: &web_sys::MessageEvent) -> Option<Result<Option<String>, ()>> {
+/// Only the popup this frame opened may report (when the browser gave a handle to it; the
+/// new-tab fallback gives none, and the nonce still binds the code to this frame).
+fn sign_in_outcome(
+    event: &web_sys::MessageEvent,
+    popup_window: Option<&web_sys::Window>,
+) -> Option<Result<Option<String>, ()>> {
     let own_origin = window().location().origin().ok()?;
     if event.origin() != own_origin {
         return None;
+    }
+    if let Some(popup_window) = popup_window {
+        let from_it = event
+            .source()
+            .is_some_and(|source| js_sys::Object::is(&source, popup_window));
+        if !from_it {
+            return None;
+        }
     }
     let data = event.data();
     let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
@@ -64,18 +77,28 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
     let session = expect_context::<SessionState>();
     let location = use_location();
     let href = move || api::login_href(&location.path_and_query());
-    let popup_href = move || format!("{}&popup=1", href());
+    // A random value only this frame knows, carried by the popup's sign-in address: the
+    // backend hands the session code over only with it (a UUID is URL-safe as it is).
+    let nonce = StoredValue::new(api::new_idempotency_key());
+    let popup_href = move || format!("{}&popup=1&nonce={}", href(), nonce.get_value());
     let framed = in_frame();
     let popup = RwSignal::new(Popup::Closed);
+    // The window it opened: only it may report back. A plain shared cell: a reactive store
+    // would cost bytes for nothing here.
+    let popup_window = std::rc::Rc::new(std::cell::Cell::new(None::<web_sys::Window>));
+    let opened_window = popup_window.clone();
 
     let listener = window_event_listener(ev::message, move |event| {
-        match sign_in_outcome(&event) {
+        let known = popup_window.take();
+        let outcome = sign_in_outcome(&event, known.as_ref());
+        popup_window.set(known);
+        match outcome {
             // Redeem the code for this frame's own cookie (needed when the portal is another
             // site), then ask the backend: the page the person was on comes back with their
             // draft. A failed redemption shows as still signed out, with Connect to try again.
             Some(Ok(handoff)) => spawn_local(async move {
                 if let Some(code) = handoff {
-                    let _ = api::redeem_handoff(code).await;
+                    let _ = api::redeem_handoff(code, nonce.get_value()).await;
                 }
                 session.check();
             }),
@@ -98,7 +121,10 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
             "width=520,height=700",
         );
         popup.set(match opened {
-            Ok(Some(_)) => Popup::Open,
+            Ok(Some(opened)) => {
+                opened_window.set(Some(opened));
+                Popup::Open
+            }
             _ => Popup::Blocked,
         });
     };

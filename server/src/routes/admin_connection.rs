@@ -16,7 +16,7 @@ use crate::session::{self, LOGIN_COOKIE};
 use crate::state::AppState;
 
 pub async fn connect(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
-    start_login(&state, jar, "/".into(), true, false).await
+    start_login(&state, jar, "/".into(), true, false, None).await
 }
 
 #[derive(Deserialize)]

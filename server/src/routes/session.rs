@@ -7,6 +7,9 @@ use axum::Json;
 use axum_extra::extract::cookie::CookieJar;
 use meeting::{SessionHandoff, SessionInfo, User};
 
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
 use crate::error::AppError;
 use crate::json_body::JsonBody;
 use crate::session::{self, SESSION_COOKIE};
@@ -45,9 +48,11 @@ async fn licensed(state: &AppState, organizer_key: &str) -> Result<bool, AppErro
 }
 
 /// `POST /api/session/handoff`: the app inside a portal's cross-site iframe redeems the code the
-/// sign-in popup posted to it, and gets the session cookie on this answer, in the frame's own
-/// (partitioned) cookie jar. A code works once and for a minute; an unknown, used or stale code,
-/// or one whose session has ended since, is a 401, as being signed out is.
+/// sign-in popup posted to it, with the nonce it put on the popup's address, and gets a
+/// session cookie of its own on this answer, in the frame's own (partitioned) cookie jar: a
+/// fresh session id holding the same sign-in, so the popup's cookie and the frame's are never
+/// the same secret. A code works once, for a minute, and only with its nonce; anything else
+/// is a 401, as being signed out is.
 pub async fn redeem_handoff(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -58,11 +63,23 @@ pub async fn redeem_handoff(
         .take_handoff(&body.code)
         .await?
         .ok_or(AppError::NotSignedIn)?;
-    if state.keeper.session(&handoff.session_id).await?.is_none() {
+    let presented = hex::encode(Sha256::digest(body.nonce.as_bytes()));
+    let bound = handoff
+        .nonce_hash
+        .as_deref()
+        .is_some_and(|expected| bool::from(expected.as_bytes().ct_eq(presented.as_bytes())));
+    if !bound || body.nonce.is_empty() {
         return Err(AppError::NotSignedIn);
     }
+    let record = state
+        .keeper
+        .session(&handoff.session_id)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    let session_id = session::random_id();
+    state.store.put_session(&session_id, &record).await?;
     let jar = jar.add(session::session_cookie(
-        handoff.session_id,
+        session_id,
         state.config.session_max,
         state.config.cross_site_cookies,
     ));

@@ -25,6 +25,9 @@ pub struct LoginQuery {
     /// sign-in page refuses to be framed. The callback then tells the opener and closes.
     #[serde(default)]
     popup: Option<String>,
+    /// The framed app's random value for a popup sign-in (see `SessionHandoff`).
+    #[serde(default)]
+    nonce: Option<String>,
 }
 
 /// Only a path on this origin: `/x`, never `//host`, `/\host` or `scheme:`. Anything else
@@ -51,12 +54,22 @@ pub async fn login(
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, AppError> {
     let popup = query.popup.as_deref() == Some("1");
+    let nonce_hash = query
+        .nonce
+        .filter(|_| popup)
+        .filter(|n| {
+            (16..=128).contains(&n.len())
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(|n| hex::encode(Sha256::digest(n.as_bytes())));
     start_login(
         &state,
         jar,
         local_path(query.return_to.as_deref()),
         false,
         popup,
+        nonce_hash,
     )
     .await
 }
@@ -67,6 +80,7 @@ pub async fn start_login(
     return_to: String,
     admin: bool,
     popup: bool,
+    nonce_hash: Option<String>,
 ) -> Result<Response, AppError> {
     let oauth = if admin {
         state.admin_oauth.as_ref().ok_or(AppError::NotFound)?
@@ -86,6 +100,7 @@ pub async fn start_login(
                 popup,
                 admin,
                 created_at: Utc::now(),
+                nonce_hash,
             },
         )
         .await?;
@@ -251,6 +266,7 @@ async fn sign_in(
                 &SessionHandoff {
                     session_id: session_id.clone(),
                     created_at: Utc::now(),
+                    nonce_hash: login.nonce_hash.clone(),
                 },
             )
             .await?;

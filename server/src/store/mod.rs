@@ -78,6 +78,9 @@ pub struct LoginTransaction {
     pub popup: bool,
     pub admin: bool,
     pub created_at: DateTime<Utc>,
+    /// SHA-256 (hex) of the nonce the framed app put on a popup sign-in's address.
+    #[serde(default)]
+    pub nonce_hash: Option<String>,
 }
 
 /// A signed-in session handed from the sign-in popup to the app inside a portal's cross-site
@@ -88,6 +91,9 @@ pub struct LoginTransaction {
 pub struct SessionHandoff {
     pub session_id: String,
     pub created_at: DateTime<Utc>,
+    /// The login's nonce hash: redeeming the code needs the nonce itself.
+    #[serde(default)]
+    pub nonce_hash: Option<String>,
 }
 
 /// A handoff code is good for this long: the popup posts it the moment sign-in ends.

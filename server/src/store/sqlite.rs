@@ -654,6 +654,7 @@ mod tests {
             popup: false,
             admin: false,
             created_at: Utc::now(),
+            nonce_hash: None,
         };
         s.put_login("login-id", &login).unwrap();
         assert_eq!(s.take_login("login-id").unwrap().unwrap().state, "st");
