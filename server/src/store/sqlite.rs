@@ -61,6 +61,38 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// Files written before the app stopped keeping meeting passwords still hold them, sealed
+/// and never read: re-seal each meeting's record once without it (`user_version` 1 marks it
+/// done), so no password outlives the change.
+fn forget_old_passwords(conn: &Connection, sealer: &Sealer) -> Result<(), AppError> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)?;
+    if version >= 1 {
+        return Ok(());
+    }
+    let rows: Vec<(String, String, Vec<u8>)> = conn
+        .prepare("SELECT meeting_id, organizer_key, sealed FROM meeting_secrets")
+        .and_then(|mut q| {
+            q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(db)?;
+    for (meeting_id, organizer_key, sealed) in rows {
+        let context = meeting_context(&meeting_id, &organizer_key);
+        // A record this key cannot open (sealed with another one) is left as it is.
+        if let Some(extras) = super::open_sealed::<MeetingExtras>(sealer, &sealed, &context) {
+            conn.execute(
+                "UPDATE meeting_secrets SET sealed = ?2 WHERE meeting_id = ?1",
+                params![meeting_id, super::seal(sealer, &extras, &context)],
+            )
+            .map_err(db)?;
+        }
+    }
+    conn.execute_batch("PRAGMA user_version = 1").map_err(db)?;
+    Ok(())
+}
+
 /// Sets `mode` on a file or directory of the store (Unix; elsewhere the OS's ACLs rule).
 fn private(path: &Path, mode: u32) -> Result<(), AppError> {
     #[cfg(unix)]
@@ -146,6 +178,7 @@ impl SqliteStore {
              CREATE INDEX IF NOT EXISTS sessions_by_age ON sessions (created_at);",
         )
         .map_err(db)?;
+        forget_old_passwords(&conn, &sealer)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             sealer,
@@ -847,6 +880,27 @@ mod tests {
             Some(MeetingExtras {
                 join_url: "https://example.com/join/123".into(),
             })
+        );
+        // Opened again as an old file: the password is sealed in it no more.
+        {
+            let conn = s.conn();
+            conn.execute_batch("PRAGMA user_version = 0").unwrap();
+            forget_old_passwords(&conn, &s.sealer).unwrap();
+        }
+        let resealed: Vec<u8> = s
+            .conn()
+            .query_row(
+                "SELECT sealed FROM meeting_secrets WHERE meeting_id = '123'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let now: serde_json::Value = s
+            .open_sealed(&resealed, &meeting_context("123", "42"))
+            .unwrap();
+        assert_eq!(
+            now,
+            serde_json::json!({ "join_url": "https://example.com/join/123" })
         );
     }
 }
