@@ -141,10 +141,10 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
     let reserved = config.goto_requests_per_minute / 10;
     let (store, throttle) = match &config.store {
         StoreSetting::Sqlite => (
-            Store::Sqlite(
+            Store::Sqlite(Arc::new(
                 store::SqliteStore::open(&config.data_dir.join("meetings.db"), sealer, limits)
                     .map_err(|e| e.to_string())?,
-            ),
+            )),
             throttle::Throttle::new(windows, config.throttle_max_wait)
                 .with_shares(config.goto_calls_per_person_per_minute, reserved),
         ),
@@ -154,7 +154,11 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
                 .map_err(|e| format!("MEETINGS_STORE: cannot reach {:?}: {e}", config.store))?;
             tracing::info!(store = ?config.store, "sessions, tokens, idempotency, the GoTo budget and the refresh lock are shared through Redis");
             (
-                Store::Redis(store::RedisStore::new(conn.clone(), sealer, limits)),
+                Store::Redis(Box::new(store::RedisStore::new(
+                    conn.clone(),
+                    sealer,
+                    limits,
+                ))),
                 throttle::Throttle::shared(windows, config.throttle_max_wait, conn)
                     .with_shares(config.goto_calls_per_person_per_minute, reserved),
             )

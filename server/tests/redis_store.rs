@@ -26,7 +26,7 @@ fn limits(idle_seconds: i64, max_seconds: i64) -> SessionLimits {
 
 async fn store_with(redis: &RedisServer, key: [u8; 32], limits: SessionLimits) -> Store {
     let conn = connect_redis(&redis.url).await.expect("redis reachable");
-    Store::Redis(RedisStore::new(conn, Sealer::new(&key), limits))
+    Store::Redis(Box::new(RedisStore::new(conn, Sealer::new(&key), limits)))
 }
 
 async fn store(redis: &RedisServer) -> Store {

@@ -212,12 +212,28 @@ fn open_sealed<T: DeserializeOwned>(sealer: &Sealer, sealed: &[u8], context: &st
     serde_json::from_slice(&plain).ok()
 }
 
-/// The store the handlers use. The SQLite calls are short and run inline (behind their
-/// mutex), as before; the Redis calls are awaited.
+/// The store the handlers use. SQLite calls that write or delete run on tokio's blocking
+/// threads (`off_thread`): under a flood of sign-ins a write waiting for the database's lock
+/// must not hold an async thread, where every other request is served. The hot reads (the
+/// session check's in-memory map, the cached organizer list, a meeting's join link) stay
+/// inline: a hop to another thread would cost them more than the read itself. The Redis calls
+/// are awaited.
 #[derive(Debug)]
 pub enum Store {
-    Sqlite(SqliteStore),
-    Redis(RedisStore),
+    Sqlite(Arc<SqliteStore>),
+    // Boxed: its connection manager is large beside the SQLite variant's pointer.
+    Redis(Box<RedisStore>),
+}
+
+/// Runs a SQLite call on a blocking thread, with owned arguments.
+async fn off_thread<T: Send + 'static>(
+    store: &Arc<SqliteStore>,
+    call: impl FnOnce(&SqliteStore) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || call(&store))
+        .await
+        .map_err(AppError::internal)?
 }
 
 impl Store {
@@ -231,7 +247,10 @@ impl Store {
 
     pub async fn put_session(&self, id: &str, record: &SessionRecord) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.put_session(id, record),
+            Store::Sqlite(s) => {
+                let (id, record) = (id.to_owned(), record.clone());
+                off_thread(s, move |s| s.put_session(&id, &record)).await
+            }
             Store::Redis(r) => r.put_session(id, record).await,
         }
     }
@@ -246,14 +265,20 @@ impl Store {
 
     pub async fn delete_session(&self, id: &str) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.delete_session(id),
+            Store::Sqlite(s) => {
+                let id = id.to_owned();
+                off_thread(s, move |s| s.delete_session(&id)).await
+            }
             Store::Redis(r) => r.delete_session(id).await,
         }
     }
 
     pub async fn put_login(&self, id: &str, login: &LoginTransaction) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.put_login(id, login),
+            Store::Sqlite(s) => {
+                let (id, login) = (id.to_owned(), login.clone());
+                off_thread(s, move |s| s.put_login(&id, &login)).await
+            }
             Store::Redis(r) => r.put_login(id, login).await,
         }
     }
@@ -261,7 +286,10 @@ impl Store {
     /// The login in progress, left in place, if it is younger than `LOGIN_SECONDS`.
     pub async fn peek_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
         let login = match self {
-            Store::Sqlite(s) => s.peek_login(id)?,
+            Store::Sqlite(s) => {
+                let id = id.to_owned();
+                off_thread(s, move |s| s.peek_login(&id)).await?
+            }
             Store::Redis(r) => r.peek_login(id).await?,
         };
         Ok(login.filter(|l| (Utc::now() - l.created_at).num_seconds() < LOGIN_SECONDS))
@@ -270,7 +298,10 @@ impl Store {
     /// Replaces a session's record only if the session still exists; returns whether it did.
     pub async fn update_session(&self, id: &str, record: &SessionRecord) -> Result<bool, AppError> {
         match self {
-            Store::Sqlite(s) => s.update_session(id, record),
+            Store::Sqlite(s) => {
+                let (id, record) = (id.to_owned(), record.clone());
+                off_thread(s, move |s| s.update_session(&id, &record)).await
+            }
             Store::Redis(r) => r.update_session(id, record).await,
         }
     }
@@ -279,7 +310,7 @@ impl Store {
     /// sessions went.
     pub async fn purge_expired(&self) -> Result<usize, AppError> {
         match self {
-            Store::Sqlite(s) => s.purge_expired(),
+            Store::Sqlite(s) => off_thread(s, |s| s.purge_expired()).await,
             Store::Redis(_) => Ok(0),
         }
     }
@@ -287,14 +318,20 @@ impl Store {
     /// Removes and returns the login: a state can be used once only.
     pub async fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
         match self {
-            Store::Sqlite(s) => s.take_login(id),
+            Store::Sqlite(s) => {
+                let id = id.to_owned();
+                off_thread(s, move |s| s.take_login(&id)).await
+            }
             Store::Redis(r) => r.take_login(id).await,
         }
     }
 
     pub async fn put_handoff(&self, code: &str, handoff: &SessionHandoff) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.put_handoff(code, handoff),
+            Store::Sqlite(s) => {
+                let (code, handoff) = (code.to_owned(), handoff.clone());
+                off_thread(s, move |s| s.put_handoff(&code, &handoff)).await
+            }
             Store::Redis(r) => r.put_handoff(code, handoff).await,
         }
     }
@@ -302,7 +339,10 @@ impl Store {
     /// Removes and returns the handoff if it is still fresh: a code works once, for a minute.
     pub async fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
         let handoff = match self {
-            Store::Sqlite(s) => s.take_handoff(code)?,
+            Store::Sqlite(s) => {
+                let code = code.to_owned();
+                off_thread(s, move |s| s.take_handoff(&code)).await?
+            }
             Store::Redis(r) => r.take_handoff(code).await?,
         };
         Ok(handoff.filter(|h| (Utc::now() - h.created_at).num_seconds() < HANDOFF_SECONDS))
@@ -310,7 +350,10 @@ impl Store {
 
     pub async fn put_admin_tokens(&self, tokens: &GoToTokens) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.put_admin_tokens(tokens),
+            Store::Sqlite(s) => {
+                let tokens = tokens.clone();
+                off_thread(s, move |s| s.put_admin_tokens(&tokens)).await
+            }
             Store::Redis(r) => r.put_admin_tokens(tokens).await,
         }
     }
@@ -324,7 +367,10 @@ impl Store {
 
     pub async fn put_organizers(&self, organizers: &[CachedOrganizer]) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.put_organizers(organizers),
+            Store::Sqlite(s) => {
+                let organizers = organizers.to_vec();
+                off_thread(s, move |s| s.put_organizers(&organizers)).await
+            }
             Store::Redis(r) => r.put_organizers(organizers).await,
         }
     }
@@ -348,7 +394,14 @@ impl Store {
         fingerprint: &str,
     ) -> Result<Claim, AppError> {
         match self {
-            Store::Sqlite(s) => s.claim_idempotent(user_key, key, fingerprint),
+            Store::Sqlite(s) => {
+                let (user_key, key, fingerprint) =
+                    (user_key.to_owned(), key.to_owned(), fingerprint.to_owned());
+                off_thread(s, move |s| {
+                    s.claim_idempotent(&user_key, &key, &fingerprint)
+                })
+                .await
+            }
             Store::Redis(r) => r.claim_idempotent(user_key, key, fingerprint).await,
         }
     }
@@ -361,7 +414,13 @@ impl Store {
         body: &str,
     ) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.finish_idempotent(user_key, key, status, body),
+            Store::Sqlite(s) => {
+                let (user_key, key, body) = (user_key.to_owned(), key.to_owned(), body.to_owned());
+                off_thread(s, move |s| {
+                    s.finish_idempotent(&user_key, &key, status, &body)
+                })
+                .await
+            }
             Store::Redis(r) => r.finish_idempotent(user_key, key, status, body).await,
         }
     }
@@ -369,7 +428,10 @@ impl Store {
     /// Frees the key after a failure that certainly made no meeting, so a retry may proceed.
     pub async fn release_idempotent(&self, user_key: &str, key: &str) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.release_idempotent(user_key, key),
+            Store::Sqlite(s) => {
+                let (user_key, key) = (user_key.to_owned(), key.to_owned());
+                off_thread(s, move |s| s.release_idempotent(&user_key, &key)).await
+            }
             Store::Redis(r) => r.release_idempotent(user_key, key).await,
         }
     }
@@ -381,7 +443,17 @@ impl Store {
         extras: &MeetingExtras,
     ) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.put_meeting_extras(meeting_id, organizer_key, extras),
+            Store::Sqlite(s) => {
+                let (meeting_id, organizer_key, extras) = (
+                    meeting_id.to_owned(),
+                    organizer_key.to_owned(),
+                    extras.clone(),
+                );
+                off_thread(s, move |s| {
+                    s.put_meeting_extras(&meeting_id, &organizer_key, &extras)
+                })
+                .await
+            }
             Store::Redis(r) => {
                 r.put_meeting_extras(meeting_id, organizer_key, extras)
                     .await
