@@ -102,5 +102,18 @@ pub async fn security_headers(
     headers
         .entry(header::REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("same-origin"));
+    // Any HTML without a policy of its own (an error page, the sandbox's pages) gets the
+    // strictest one: no script, no framing, inline styles only.
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ));
+    }
     response
 }

@@ -354,3 +354,39 @@ async fn a_burst_by_fifty_people_leaves_room_for_the_fifty_first() {
         "{late_took:?}"
     );
 }
+
+/// L4: every HTML answer carries a Content-Security-Policy, the built app's and every page
+/// the backend or its sandbox writes itself.
+#[tokio::test]
+async fn every_html_answer_has_a_content_security_policy() {
+    let server = start().await;
+    let client = Client::new(&server.base);
+    let login = client.get("/app/api/auth/serviceAction/login").await;
+    let consent = location(&login);
+    let mut seen = Vec::new();
+    for path in [
+        "/",
+        "/meetings/123",
+        "/app/api/auth/serviceAction/callback?state=x&code=y",
+        "/admin/api/gwsc/auth/serverContext?state=x&code=y",
+        consent.as_str(),
+        "/_sandbox/oauth/authorize?client_id=nobody&response_type=code",
+        "/_sandbox/oauth/v2/authorize?client_id=nobody&response_type=code",
+        "/no-such-file.html",
+    ] {
+        let answer = client.get(path).await;
+        let html = answer
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if html {
+            seen.push(path.to_owned());
+            assert!(
+                answer.headers().contains_key("content-security-policy"),
+                "{path} answered HTML without a CSP"
+            );
+        }
+    }
+    assert!(seen.len() >= 4, "HTML answers checked: {seen:?}");
+}
