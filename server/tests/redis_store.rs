@@ -476,3 +476,22 @@ async fn the_goto_windows_hold_in_redis_too() {
         over.retry_after
     );
 }
+
+/// A person's share of the budget holds across replicas: it is counted in Redis too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_share_holds_across_replicas() {
+    let redis = RedisServer::start();
+    let a = shared_throttle(&redis, Throttle::goto_windows(100), Duration::ZERO)
+        .await
+        .with_shares(3, 10);
+    let b = shared_throttle(&redis, Throttle::goto_windows(100), Duration::ZERO)
+        .await
+        .with_shares(3, 10);
+    a.acquire_for(7).await.unwrap();
+    b.acquire_for(7).await.unwrap();
+    a.acquire_for(7).await.unwrap();
+    let over = b.acquire_for(7).await.unwrap_err();
+    assert!(over.retry_after > Duration::from_secs(58), "{over:?}");
+    // Somebody else is not held back by it.
+    b.acquire_for(8).await.unwrap();
+}

@@ -5,8 +5,9 @@
 //! next in line. A person's share is also capped, so one person cannot take the whole minute
 //! even when nobody else is waiting.
 //!
-//! Kept per replica (with Redis the minute's budget itself is shared; who goes first is
-//! decided on each replica among its own waiters).
+//! The line is kept per replica: with Redis the minute's budget and each person's share are
+//! counted there (`redis.rs`), and who goes first is decided on each replica among its own
+//! waiters.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Mutex;
@@ -34,7 +35,7 @@ pub struct FairQueue {
     state: Mutex<State>,
     pub turn_changed: tokio::sync::Notify,
     /// Calls one person may make in any minute (`MEETINGS_GOTO_CALLS_PER_PERSON_PER_MINUTE`).
-    per_person: usize,
+    pub per_person: usize,
 }
 
 /// A place in the queue, given back when the call goes or gives up.

@@ -222,7 +222,14 @@ impl Throttle {
             let attempt = match &self.log {
                 Log::Local(calls) => self.take_slot(calls, caller, now),
                 Log::Shared(log) => {
-                    match log.try_acquire(&self.limits(caller)).await {
+                    let person = match caller {
+                        // Unlimited shares need no count of their own.
+                        Caller::Person(who) if self.queue.per_person < usize::MAX => {
+                            Some((who, self.queue.per_person))
+                        }
+                        _ => None,
+                    };
+                    match log.try_acquire(&self.limits(caller), person).await {
                         Ok(attempt) => attempt,
                         // Without the shared log nobody can tell whether the budget has room;
                         // refusing keeps the deployment within it (readyz reports the outage).

@@ -67,18 +67,29 @@ impl SharedLog {
 
     /// `Ok(Ok(()))`: a slot was taken. `Ok(Err(wait))`: none is free for `wait`.
     /// `windows`: the limits for this caller (the same windows as at construction, with the
-    /// minute's reserved room taken off for people's calls).
+    /// minute's reserved room taken off for people's calls). `person`: a person's own minute
+    /// (their number and their share), counted in Redis too, so their share holds across
+    /// replicas.
     pub async fn try_acquire(
         &self,
         windows: &[Window],
+        person: Option<(u64, usize)>,
     ) -> Result<Result<(), Duration>, redis::RedisError> {
         let mut invocation = self.script.prepare_invoke();
         for key in &self.keys {
             invocation.key(key);
         }
+        if let Some((who, _)) = person {
+            invocation.key(format!("{KEY_PREFIX}throttle:person:{who:x}"));
+        }
         invocation.arg(rand::random::<u64>());
         for (window, (_, length)) in windows.iter().zip(&self.limits) {
             invocation.arg(window.limit).arg(length.to_string());
+        }
+        if let Some((_, share)) = person {
+            invocation
+                .arg(share)
+                .arg(Duration::from_secs(60).as_micros().to_string());
         }
         let wait_micros: u64 = invocation.invoke_async(&mut self.conn.clone()).await?;
         Ok(match wait_micros {
