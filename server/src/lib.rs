@@ -139,7 +139,8 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
     );
     // A tenth of each minute is kept for sign-ins and token refreshes.
     let reserved = config.goto_requests_per_minute / 10;
-    let (store, throttle) = match &config.store {
+    let per_address = config.sign_ins_per_ip_per_minute;
+    let (store, throttle, sign_in_limiter) = match &config.store {
         StoreSetting::Sqlite => (
             Store::Sqlite(Arc::new(
                 store::SqliteStore::open(&config.data_dir.join("meetings.db"), sealer, limits)
@@ -147,6 +148,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
             )),
             throttle::Throttle::new(windows, config.throttle_max_wait)
                 .with_shares(config.goto_calls_per_person_per_minute, reserved),
+            sign_in_limit::SignInLimiter::per_minute(per_address),
         ),
         StoreSetting::Redis(url) => {
             let conn = store::connect_redis(url)
@@ -159,8 +161,9 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
                     sealer,
                     limits,
                 ))),
-                throttle::Throttle::shared(windows, config.throttle_max_wait, conn)
+                throttle::Throttle::shared(windows, config.throttle_max_wait, conn.clone())
                     .with_shares(config.goto_calls_per_person_per_minute, reserved),
+                sign_in_limit::SignInLimiter::shared(per_address, conn),
             )
         }
     };
@@ -228,8 +231,6 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         .transpose()?;
     let keeper = TokenKeeper::new(store.clone(), user_oauth.clone());
     let api = GoToApi::new(&endpoints.api_root, http, throttle, support_log);
-    let sign_in_limiter =
-        sign_in_limit::SignInLimiter::per_minute(config.sign_ins_per_ip_per_minute);
     Ok(AppState(Arc::new(Inner {
         config,
         store,

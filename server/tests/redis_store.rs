@@ -495,3 +495,23 @@ async fn a_persons_share_holds_across_replicas() {
     // Somebody else is not held back by it.
     b.acquire_for(8).await.unwrap();
 }
+
+/// The sign-in allowance per address is the deployment's, counted in Redis by every replica.
+#[tokio::test]
+async fn sign_in_callbacks_per_address_are_counted_across_replicas() {
+    use meetings_server::sign_in_limit::SignInLimiter;
+    let redis = RedisServer::start();
+    let three = std::num::NonZeroU32::new(3).unwrap();
+    let a = SignInLimiter::shared(three, connect_redis(&redis.url).await.unwrap());
+    let b = SignInLimiter::shared(three, connect_redis(&redis.url).await.unwrap());
+    let ip: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+    a.check(ip).await.unwrap();
+    b.check(ip).await.unwrap();
+    a.check(ip).await.unwrap();
+    let wait = b.check(ip).await.unwrap_err();
+    assert!(
+        wait > Duration::from_secs(55) && wait <= Duration::from_secs(60),
+        "{wait:?}"
+    );
+    b.check("203.0.113.8".parse().unwrap()).await.unwrap();
+}
