@@ -416,7 +416,8 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
          limit) would turn a wrk run into mostly queued or 429 answers. So its latency is measured \
          at a low rate instead: {} sequential GETs, one every {} ms (one request at a time, a new \
          connection each), which stays inside both windows with the default configuration (no \
-         `MEETINGS_GOTO_REQUESTS_PER_MINUTE` override) — the throttle never delays one. The same \
+         `MEETINGS_GOTO_REQUESTS_PER_MINUTE` override; the one person's own share lifted) — the \
+         throttle never delays one. The same \
          probe runs against the standalone sandbox (`goto-sandbox --per-second-limit 0`, our own \
          OAuth client, the code flow with `sandbox_approve`).\n",
         backend_load::PROBE_COUNT,
