@@ -24,10 +24,31 @@ pub fn fold(text: &str) -> String {
 
 /// Every word of `query` appears, folded, somewhere in one of `fields`.
 pub fn matches(query: &str, fields: &[&str]) -> bool {
-    let haystack = fields.iter().map(|f| fold(f)).collect::<Vec<_>>().join(" ");
-    fold(query)
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
+    Query::new(query).matches(fields)
+}
+
+/// A search text folded once, to be matched against every person of a list.
+pub struct Query {
+    words: Vec<String>,
+}
+
+impl Query {
+    pub fn new(text: &str) -> Query {
+        Query {
+            words: fold(text).split_whitespace().map(str::to_owned).collect(),
+        }
+    }
+
+    /// Every word appears, folded, somewhere in one of `fields`.
+    pub fn matches(&self, fields: &[&str]) -> bool {
+        if self.words.is_empty() {
+            return true;
+        }
+        let haystack = fields.iter().map(|f| fold(f)).collect::<Vec<_>>().join(" ");
+        self.words
+            .iter()
+            .all(|word| haystack.contains(word.as_str()))
+    }
 }
 
 #[cfg(test)]
@@ -39,6 +60,14 @@ mod tests {
         assert!(matches("nunez", &["Íñigo Núñez", "inigo@example.com"]));
         assert!(matches("NÚÑEZ", &["Íñigo Nunez"]));
         assert!(matches("íñigo nú", &["Íñigo Núñez"]));
+    }
+
+    #[test]
+    fn a_query_folded_once_matches_like_each_call() {
+        let query = Query::new("  ÍÑIGO   nú ");
+        assert!(query.matches(&["Inigo Nunez", "i@example.com"]));
+        assert!(!query.matches(&["Ana Pérez"]));
+        assert!(Query::new(" ").matches(&["anyone"]));
     }
 
     #[test]

@@ -202,14 +202,3 @@ pub async fn run_schedule(state: AppState) {
         }
     }
 }
-
-pub fn matches_query(organizer: &CachedOrganizer, query: &str) -> bool {
-    meeting::search::matches(
-        query,
-        &[
-            &organizer.first_name,
-            &organizer.last_name,
-            &organizer.email,
-        ],
-    )
-}

@@ -145,10 +145,29 @@ async fn an_overlong_search_is_refused() {
 async fn the_data_directory_and_database_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let server = start().await;
-    let dir = &server.running.state.config.data_dir;
+    let dir = server.running.state.config.data_dir.clone();
+    let db = dir.join("meetings.db");
+    let key = dir.join("secret.key");
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode(dir), 0o700);
-    assert_eq!(mode(&dir.join("meetings.db")), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&key), 0o600);
+    // Left readable by an older version or a careless copy: fixed at the next start.
+    let open = |p: &std::path::Path, m| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    open(&dir, 0o755);
+    open(&db, 0o644);
+    open(&key, 0o644);
+    let limits = meetings_server::store::SessionLimits::from_std(
+        Duration::from_secs(3600),
+        Duration::from_secs(86_400),
+    );
+    let sealer = meetings_server::crypto::Sealer::new(&[7; 32]);
+    meetings_server::store::SqliteStore::open(&db, sealer, limits).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&key), 0o600);
 }
 
 /// M4: sessions past their maximum age are purged with the refresh tokens they hold.
@@ -171,7 +190,8 @@ async fn expired_sessions_are_purged() {
     );
 }
 
-/// M2: a flood of 100 000 sign-ins in progress does not slow the session check.
+/// M2: 100 000 sign-ins left behind by a flood, and the purge deleting them, do not slow the
+/// session check. Prints both medians for the record.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_thousand_logins_leave_the_session_check_as_fast() {
     let server = start().await;
@@ -181,27 +201,112 @@ async fn a_hundred_thousand_logins_leave_the_session_check_as_fast() {
         let mut took = Vec::new();
         for _ in 0..200 {
             let started = Instant::now();
-            assert_eq!(client.get("/api/session").await.status(), 200);
+            let answer = client.get("/api/session").await;
+            assert_eq!(answer.status(), 200);
+            let who: serde_json::Value = answer.json().await.unwrap();
+            assert!(!who["user"].is_null(), "signed in");
             took.push(started.elapsed());
         }
         took.sort();
         took[took.len() / 2]
     }
+    let _ = p50(&client).await;
     let before = p50(&client).await;
-    let store = &server.running.state.store;
-    for n in 0..100_000 {
-        store
-            .put_login(&format!("flood-{n}"), &login("s", 0))
-            .await
-            .unwrap();
-    }
-    // The first requests after the flood meet a cold CPU cache and allocator; measure the
-    // steady state, as the issue asks ("still answers at the same p50").
+    // Written straight into the store's file in one transaction (the store's own inserts, one
+    // at a time, would take most of a minute in a debug build); eleven minutes old, as a flood
+    // leaves them for the purge.
+    let db = server.running.state.config.data_dir.join("meetings.db");
+    let flood = tokio::task::spawn_blocking({
+        let db = db.clone();
+        move || {
+            let mut conn = rusqlite::Connection::open(db).unwrap();
+            conn.busy_timeout(Duration::from_secs(5)).unwrap();
+            let created_at = (Utc::now() - chrono::Duration::minutes(11)).timestamp();
+            let tx = conn.transaction().unwrap();
+            {
+                let mut insert = tx
+                    .prepare("INSERT INTO logins (id_hash, created_at, sealed) VALUES (?1, ?2, ?3)")
+                    .unwrap();
+                for n in 0..100_000 {
+                    insert
+                        .execute(rusqlite::params![
+                            format!("flood-{n}"),
+                            created_at,
+                            [0u8; 64]
+                        ])
+                        .unwrap();
+                }
+            }
+            tx.commit().unwrap();
+        }
+    });
+    flood.await.unwrap();
+    // The scheduled purge, started now rather than in five minutes, runs during the measure.
+    let purge = {
+        let state = server.running.state.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            state.store.purge_expired().await.unwrap();
+            started.elapsed()
+        })
+    };
     let _ = p50(&client).await;
     let after = p50(&client).await;
-    eprintln!("GET /api/session p50: {before:?} with no logins, {after:?} with 100 000");
+    let purged_in = purge.await.unwrap();
+    eprintln!(
+        "GET /api/session p50: {before:?} with no logins, {after:?} with 100 000 \
+         (their purge took {purged_in:?}, alongside)"
+    );
     assert!(
         after <= before * 2 + Duration::from_millis(1),
         "{before:?} before, {after:?} after"
     );
+    let left: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM logins", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0, "the purge took the flood");
+}
+
+/// M4 and L1 with Redis: a meeting's record expires by itself, and a refresh's write-back
+/// does not bring back a session signed out meanwhile.
+#[tokio::test]
+async fn with_redis_meeting_records_expire_and_a_late_refresh_revives_nothing() {
+    use meetings_server::store::{connect_redis, MeetingExtras, RedisStore, SessionLimits, Store};
+    let redis = common::redis_server::RedisServer::start();
+    let conn = connect_redis(&redis.url).await.unwrap();
+    let limits = SessionLimits::from_std(Duration::from_secs(3600), Duration::from_secs(86_400));
+    let sealer = meetings_server::crypto::Sealer::new(&[9; 32]);
+    let store = Store::Redis(Box::new(RedisStore::new(conn.clone(), sealer, limits)));
+    let extras = MeetingExtras {
+        join_url: "https://example.com/join/1".into(),
+    };
+    store.put_meeting_extras("1", "42", &extras).await.unwrap();
+    let ttl: i64 = redis::cmd("TTL")
+        .arg("meetings:meeting:1")
+        .query_async(&mut conn.clone())
+        .await
+        .unwrap();
+    let kept = meetings_server::store::MEETING_RECORD_SECONDS;
+    assert!((kept - 5..=kept).contains(&ttl), "meeting TTL {ttl}");
+
+    let record = SessionRecord {
+        tokens: meetings_server::store::GoToTokens {
+            access_token: "at".into(),
+            refresh_token: "rt".into(),
+            expires_at: Utc::now(),
+            organizer_key: "42".into(),
+            account_key: None,
+            email: "a@example.com".into(),
+            first_name: "Ana".into(),
+            last_name: "Pérez".into(),
+            scopes: vec![],
+        },
+        created_at: Utc::now(),
+    };
+    store.put_session("sid", &record).await.unwrap();
+    assert!(store.update_session("sid", &record).await.unwrap());
+    store.delete_session("sid").await.unwrap();
+    assert!(!store.update_session("sid", &record).await.unwrap());
+    assert!(store.get_session("sid").await.unwrap().is_none());
 }

@@ -9,7 +9,6 @@ use meeting::Organizer;
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::organizer_sync::matches_query;
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -28,10 +27,14 @@ pub async fn search(
     let Query(query) = query.map_err(|_| AppError::BadRequest("malformed query string"))?;
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     let q = query.q.unwrap_or_default();
-    // No name or e-mail is this long; a longer text only costs a scan of every person.
-    if q.chars().count() > meeting::search::MAX_QUERY_CHARS {
+    // Refused rather than cut: no name or e-mail is this long, so a longer text is no search
+    // a person typed, and a cut one would answer with matches for a text nobody asked for.
+    // Counted without reading past the limit.
+    if q.chars().nth(meeting::search::MAX_QUERY_CHARS).is_some() {
         return Err(AppError::BadRequest("the search text is too long"));
     }
+    // Folded once here, not once per person of the list.
+    let q = meeting::search::Query::new(&q);
     let me = &session.record.tokens.organizer_key;
     let found = state
         .store
@@ -39,7 +42,7 @@ pub async fn search(
         .await?
         .iter()
         .filter(|o| o.active && o.has_g2m && &o.key != me)
-        .filter(|o| matches_query(o, &q))
+        .filter(|o| q.matches(&[&o.first_name, &o.last_name, &o.email]))
         .take(limit)
         .map(|o| Organizer {
             name: format!("{} {}", o.first_name, o.last_name)

@@ -113,6 +113,12 @@ pub const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
 /// A login transaction is good for this long (the login cookie's lifetime too).
 pub const LOGIN_SECONDS: i64 = 600;
 
+/// A meeting's join link is kept this long after the meeting was made. The store is not told
+/// when a meeting ends, but a meeting starts at most a year after it is made and lasts at most
+/// a day (`meeting::validation`); a month more lets it be opened afterwards.
+pub const MEETING_RECORD_SECONDS: i64 =
+    (meeting::validation::FURTHEST_AHEAD_DAYS + 1 + 31) * 24 * 3600;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claim {
     Claimed,
@@ -212,12 +218,12 @@ fn open_sealed<T: DeserializeOwned>(sealer: &Sealer, sealed: &[u8], context: &st
     serde_json::from_slice(&plain).ok()
 }
 
-/// The store the handlers use. SQLite calls that write or delete run on tokio's blocking
-/// threads (`off_thread`): under a flood of sign-ins a write waiting for the database's lock
-/// must not hold an async thread, where every other request is served. The hot reads (the
-/// session check's in-memory map, the cached organizer list, a meeting's join link) stay
-/// inline: a hop to another thread would cost them more than the read itself. The Redis calls
-/// are awaited.
+/// The store the handlers use. Every SQLite call runs on tokio's blocking threads
+/// (`off_thread`): a call waiting for the database's lock or a slow statement must not hold an
+/// async thread, where every other request is served. Only two in-memory reads answer inline,
+/// and only when they need neither the file nor a lock someone holds (`try_lock`): the
+/// session check's opened session and the cached organizer list, for which a hop to another
+/// thread would cost more than the read itself. The Redis calls are awaited.
 #[derive(Debug)]
 pub enum Store {
     Sqlite(Arc<SqliteStore>),
@@ -240,7 +246,7 @@ impl Store {
     /// Whether the store answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), AppError> {
         match self {
-            Store::Sqlite(s) => s.ping(),
+            Store::Sqlite(s) => off_thread(s, |s| s.ping()).await,
             Store::Redis(r) => r.ping().await,
         }
     }
@@ -258,7 +264,13 @@ impl Store {
     /// The session, if it exists and is neither idle too long nor too old. Touches it.
     pub async fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
         match self {
-            Store::Sqlite(s) => s.get_session(id),
+            Store::Sqlite(s) => match s.open_session_at_once(id) {
+                Some(record) => Ok(Some(record)),
+                None => {
+                    let id = id.to_owned();
+                    off_thread(s, move |s| s.get_session(&id)).await
+                }
+            },
             Store::Redis(r) => r.get_session(id).await,
         }
     }
@@ -306,8 +318,8 @@ impl Store {
         }
     }
 
-    /// Deletes what has expired (SQLite; Redis expires its keys itself). Returns how many
-    /// sessions went.
+    /// Deletes what has expired (SQLite; Redis keys carry TTLs and expire by themselves).
+    /// Returns how many sessions went.
     pub async fn purge_expired(&self) -> Result<usize, AppError> {
         match self {
             Store::Sqlite(s) => off_thread(s, |s| s.purge_expired()).await,
@@ -360,7 +372,7 @@ impl Store {
 
     pub async fn admin_tokens(&self) -> Result<Option<GoToTokens>, AppError> {
         match self {
-            Store::Sqlite(s) => s.admin_tokens(),
+            Store::Sqlite(s) => off_thread(s, |s| s.admin_tokens()).await,
             Store::Redis(r) => r.admin_tokens().await,
         }
     }
@@ -379,7 +391,10 @@ impl Store {
     /// reads it whole.
     pub async fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
         match self {
-            Store::Sqlite(s) => s.organizers(),
+            Store::Sqlite(s) => match s.organizers_at_once() {
+                Some(list) => Ok(list),
+                None => off_thread(s, |s| s.organizers()).await,
+            },
             Store::Redis(r) => r.organizers().await,
         }
     }
@@ -468,7 +483,10 @@ impl Store {
         organizer_key: &str,
     ) -> Result<Option<MeetingExtras>, AppError> {
         match self {
-            Store::Sqlite(s) => s.meeting_extras(meeting_id, organizer_key),
+            Store::Sqlite(s) => {
+                let (meeting_id, organizer_key) = (meeting_id.to_owned(), organizer_key.to_owned());
+                off_thread(s, move |s| s.meeting_extras(&meeting_id, &organizer_key)).await
+            }
             Store::Redis(r) => r.meeting_extras(meeting_id, organizer_key).await,
         }
     }

@@ -5,9 +5,10 @@
 //!   never past the absolute maximum, which is also checked from the record's `created_at`.
 //! - `login:<id hash>`: sealed, 10 minutes, taken with GETDEL so only one callback gets it.
 //! - `idempotency:<user>:<key>`: a hash (fingerprint, status, sealed body), 24 hours.
-//! - `meeting:<id>`: a hash (organizer, sealed extras); `admin` (sealed); `organizers` (JSON).
-//!   These three last as long as in SQLite: the join link is needed as long as the meeting
-//!   can be opened, and the admin connection until an operator replaces it.
+//! - `handoff:<id hash>`: sealed, 1 minute, taken with GETDEL.
+//! - `meeting:<id>`: a hash (organizer, sealed extras), kept as long as SQLite keeps it
+//!   (`MEETING_RECORD_SECONDS`: the meeting can still be opened until then).
+//! - `admin` (sealed) and `organizers` (JSON): no TTL, replaced by an operator or a sync.
 //!
 //! The throttle's log (`meetings:throttle:…`) and the refresh lock
 //! (`meetings:lock:refresh:…`) live beside them; see `throttle/redis.rs` and
@@ -25,7 +26,7 @@ use super::{
     handoff_context, hash_id, idempotency_context, login_context, meeting_context, session_context,
     CachedOrganizer, Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionHandoff,
     SessionLimits, SessionRecord, ADMIN_CONTEXT, HANDOFF_SECONDS, IDEMPOTENCY_SECONDS,
-    LOGIN_SECONDS,
+    LOGIN_SECONDS, MEETING_RECORD_SECONDS,
 };
 use crate::crypto::Sealer;
 use crate::error::AppError;
@@ -410,12 +411,21 @@ impl RedisStore {
         extras: &MeetingExtras,
     ) -> Result<(), AppError> {
         let sealed = self.seal(extras, &meeting_context(meeting_id, organizer_key));
-        cmd("HSET")
-            .arg(key(&["meeting", meeting_id]))
+        let key = key(&["meeting", meeting_id]);
+        // One transaction: a record is never left without its TTL.
+        redis::pipe()
+            .atomic()
+            .cmd("HSET")
+            .arg(&key)
             .arg("organizer")
             .arg(organizer_key)
             .arg("sealed")
             .arg(sealed)
+            .ignore()
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(MEETING_RECORD_SECONDS)
+            .ignore()
             .query_async::<()>(&mut self.connection())
             .await
             .map_err(redis_error)

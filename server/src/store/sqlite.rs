@@ -12,7 +12,7 @@ use super::{
     handoff_context, hash_id, idempotency_context, login_context, meeting_context, session_context,
     CachedOrganizer, Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionHandoff,
     SessionLimits, SessionRecord, ADMIN_CONTEXT, HANDOFF_SECONDS, IDEMPOTENCY_SECONDS,
-    LOGIN_SECONDS,
+    LOGIN_SECONDS, MEETING_RECORD_SECONDS,
 };
 use crate::crypto::Sealer;
 use crate::error::AppError;
@@ -49,6 +49,10 @@ struct OpenSessions {
 }
 
 const FIRST_SWEEP_AT: usize = 1024;
+
+/// Rows one purge statement deletes at most: the connection's lock is let go between
+/// batches, so purging a flood never keeps the requests' store calls waiting for long.
+const PURGE_BATCH: usize = 1000;
 
 /// A session's `last_seen` is written at most this often (or a tenth of the idle limit, if
 /// that is shorter): rewriting it on every request made each session check a disk write.
@@ -93,6 +97,34 @@ fn forget_old_passwords(conn: &Connection, sealer: &Sealer) -> Result<(), AppErr
     Ok(())
 }
 
+/// Files from before meeting records were dated lack `created_at`: add it, dating the rows
+/// they hold to today (their meetings may be up to a year ahead), so the purge neither keeps
+/// them forever nor drops a link still needed (`user_version` 2 marks it done).
+fn date_meeting_records(conn: &Connection) -> Result<(), AppError> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)?;
+    if version >= 2 {
+        return Ok(());
+    }
+    let has_column = conn
+        .prepare("SELECT created_at FROM meeting_secrets LIMIT 0")
+        .is_ok();
+    if !has_column {
+        conn.execute_batch(
+            "ALTER TABLE meeting_secrets ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0",
+        )
+        .map_err(db)?;
+    }
+    conn.execute(
+        "UPDATE meeting_secrets SET created_at = ?1 WHERE created_at = 0",
+        params![Utc::now().timestamp()],
+    )
+    .map_err(db)?;
+    conn.execute_batch("PRAGMA user_version = 2").map_err(db)?;
+    Ok(())
+}
+
 /// Sets `mode` on a file or directory of the store (Unix; elsewhere the OS's ACLs rule).
 fn private(path: &Path, mode: u32) -> Result<(), AppError> {
     #[cfg(unix)]
@@ -106,8 +138,28 @@ fn private(path: &Path, mode: u32) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Creates `path` empty with mode 0600 if it does not exist yet.
+fn create_private(path: &Path) -> Result<(), AppError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(AppError::Internal(format!("{}: {e}", path.display()))),
+    }
+}
+
 fn db(e: rusqlite::Error) -> AppError {
     AppError::Internal(format!("store: {e}"))
+}
+
+fn purge_statement(table: &str, column: &str) -> String {
+    format!(
+        "DELETE FROM {table} WHERE rowid IN \
+         (SELECT rowid FROM {table} WHERE {column} < ?1 LIMIT {PURGE_BATCH})"
+    )
 }
 
 impl SqliteStore {
@@ -116,19 +168,27 @@ impl SqliteStore {
         sealer: Sealer,
         limits: SessionLimits,
     ) -> Result<SqliteStore, AppError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Sessions hold sealed refresh tokens: only this user may read the files, whatever
+        // the umask, and files left readable by an older version are fixed at start.
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
             std::fs::create_dir_all(dir).map_err(AppError::internal)?;
             private(dir, 0o700)?;
         }
+        // Created empty (a valid empty database) before SQLite opens it, so it is never
+        // readable by others, not even between its creation and the fix below. SQLite gives
+        // the WAL and shared-memory files it creates the database file's mode.
+        create_private(path)?;
         let conn = Connection::open(path).map_err(db)?;
         let store = SqliteStore::init(conn, sealer, limits)?;
-        // Sessions hold sealed refresh tokens: only this user may read the files, whatever
-        // the umask (WAL's side files included, once they exist).
-        for file in [
+        let mut files = vec![
             path.to_owned(),
             path.with_extension("db-wal"),
             path.with_extension("db-shm"),
-        ] {
+        ];
+        // The key that opens them, beside them (`crypto` writes it 0600; an older copy may not be).
+        files.extend(dir.map(|d| d.join("secret.key")));
+        for file in files {
             if file.exists() {
                 private(&file, 0o600)?;
             }
@@ -169,16 +229,22 @@ impl SqliteStore {
                  created_at INTEGER NOT NULL, status INTEGER, body TEXT,
                  PRIMARY KEY (user_key, key));
              CREATE TABLE IF NOT EXISTS meeting_secrets (
-                 meeting_id TEXT PRIMARY KEY, organizer_key TEXT NOT NULL, sealed BLOB NOT NULL);
-             -- Every purge reads by age: without these each one scans its whole table.
-             CREATE INDEX IF NOT EXISTS logins_by_age ON logins (created_at);
-             CREATE INDEX IF NOT EXISTS handoffs_by_age ON handoffs (created_at);
-             CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
-             CREATE INDEX IF NOT EXISTS sessions_by_use ON sessions (last_seen);
-             CREATE INDEX IF NOT EXISTS sessions_by_age ON sessions (created_at);",
+                 meeting_id TEXT PRIMARY KEY, organizer_key TEXT NOT NULL, sealed BLOB NOT NULL,
+                 created_at INTEGER NOT NULL DEFAULT 0);",
         )
         .map_err(db)?;
         forget_old_passwords(&conn, &sealer)?;
+        date_meeting_records(&conn)?;
+        // Every purge reads by age: without these each one scans its whole table.
+        conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS logins_by_age ON logins (created_at);
+             CREATE INDEX IF NOT EXISTS handoffs_by_age ON handoffs (created_at);
+             CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
+             CREATE INDEX IF NOT EXISTS sessions_by_use ON sessions (last_seen);
+             CREATE INDEX IF NOT EXISTS sessions_by_age ON sessions (created_at);
+             CREATE INDEX IF NOT EXISTS meeting_secrets_by_age ON meeting_secrets (created_at);",
+        )
+        .map_err(db)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             sealer,
@@ -284,6 +350,23 @@ impl SqliteStore {
         Ok(true)
     }
 
+    /// The session from the opened map when that answers at once: found, not expired, no
+    /// touch due, and the map not locked by a writer. `None` means "ask `get_session`" (on a
+    /// blocking thread): the async threads never wait for a lock or the file.
+    pub fn open_session_at_once(&self, id: &str) -> Option<SessionRecord> {
+        let open = match self.sessions.try_lock() {
+            Ok(open) => open,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        let session = open.by_hash.get(&hash_id(id))?;
+        let now = Utc::now().timestamp();
+        let touch_every = TOUCH_INTERVAL_SECONDS.min(self.limits.idle.num_seconds() / 10);
+        let fresh = !self.expired(session.created_at, session.last_seen, now)
+            && now - session.last_seen < touch_every;
+        fresh.then(|| session.record.clone())
+    }
+
     pub fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
         let id_hash = hash_id(id);
         let now = Utc::now().timestamp();
@@ -363,7 +446,7 @@ impl SqliteStore {
     pub fn put_login(&self, id: &str, login: &LoginTransaction) -> Result<(), AppError> {
         let id_hash = hash_id(id);
         let sealed = self.seal(login, &login_context(&id_hash));
-        self.put_single_use("logins", LOGIN_SECONDS, &id_hash, login.created_at, sealed)
+        self.put_single_use("logins", &id_hash, login.created_at, sealed)
     }
 
     /// The login, left in place (a callback whose state does not match must not cancel it).
@@ -381,38 +464,42 @@ impl SqliteStore {
         Ok(sealed.and_then(|s| self.open_sealed(&s, &login_context(&id_hash))))
     }
 
-    /// Deletes sessions past their idle or maximum age, and old logins, handoffs and
-    /// idempotency records, with the refresh tokens they hold. Run on a schedule, off the
-    /// requests' path. Returns how many sessions went.
+    /// Deletes sessions past their idle or maximum age (with the refresh tokens sealed in
+    /// them), and old logins, handoffs, idempotency records and meeting records. Run on a
+    /// schedule, off the requests' path; every statement reads an index on its age column.
+    /// Returns how many sessions went.
     pub fn purge_expired(&self) -> Result<usize, AppError> {
         let now = Utc::now().timestamp();
-        let mut open = self.open_sessions();
-        let conn = self.conn();
-        let sessions = conn
-            .execute(
-                "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
-                params![
-                    now - self.limits.idle.num_seconds(),
-                    now - self.limits.max.num_seconds()
-                ],
-            )
-            .map_err(db)?;
+        let idle = self.limits.idle.num_seconds();
+        let max = self.limits.max.num_seconds();
+        let sessions = self.purge_older("sessions", "last_seen", now - idle)?
+            + self.purge_older("sessions", "created_at", now - max)?;
+        self.open_sessions()
+            .by_hash
+            .retain(|_, s| !self.expired(s.created_at, s.last_seen, now));
         for (table, age) in [
             ("logins", LOGIN_SECONDS),
             ("handoffs", HANDOFF_SECONDS),
             ("idempotency", IDEMPOTENCY_SECONDS),
+            ("meeting_secrets", MEETING_RECORD_SECONDS),
         ] {
-            conn.execute(
-                &format!("DELETE FROM {table} WHERE created_at < ?1"),
-                params![now - age],
-            )
-            .map_err(db)?;
+            self.purge_older(table, "created_at", now - age)?;
         }
-        open.by_hash.retain(|_, s| {
-            !(now - s.last_seen > self.limits.idle.num_seconds()
-                || now - s.created_at > self.limits.max.num_seconds())
-        });
         Ok(sessions)
+    }
+
+    /// Deletes the rows of `table` whose `column` is before `before`, a batch at a time
+    /// (`table` and `column` are this file's own names, never input).
+    fn purge_older(&self, table: &str, column: &str, before: i64) -> Result<usize, AppError> {
+        let sql = purge_statement(table, column);
+        let mut total = 0;
+        loop {
+            let deleted = self.conn().execute(&sql, params![before]).map_err(db)?;
+            total += deleted;
+            if deleted < PURGE_BATCH {
+                return Ok(total);
+            }
+        }
     }
 
     pub fn take_login(&self, id: &str) -> Result<Option<LoginTransaction>, AppError> {
@@ -424,13 +511,7 @@ impl SqliteStore {
     pub fn put_handoff(&self, code: &str, handoff: &SessionHandoff) -> Result<(), AppError> {
         let id_hash = hash_id(code);
         let sealed = self.seal(handoff, &handoff_context(&id_hash));
-        self.put_single_use(
-            "handoffs",
-            HANDOFF_SECONDS,
-            &id_hash,
-            handoff.created_at,
-            sealed,
-        )
+        self.put_single_use("handoffs", &id_hash, handoff.created_at, sealed)
     }
 
     pub fn take_handoff(&self, code: &str) -> Result<Option<SessionHandoff>, AppError> {
@@ -439,27 +520,22 @@ impl SqliteStore {
         Ok(sealed.and_then(|s| self.open_sealed(&s, &handoff_context(&id_hash))))
     }
 
-    /// Stores a sealed record in `table` (one of this file's own tables, never input). Records
-    /// are short-lived, so those older than `max_age_seconds` are swept whenever one is added.
+    /// Stores a sealed record in `table` (one of this file's own tables, never input). Old
+    /// ones are left to `purge_expired`: sweeping here made every sign-in pay for the flood
+    /// before it, and the readers judge a record's age themselves.
     fn put_single_use(
         &self,
         table: &str,
-        max_age_seconds: i64,
         id_hash: &str,
         created_at: DateTime<Utc>,
         sealed: Vec<u8>,
     ) -> Result<(), AppError> {
-        let conn = self.conn();
-        conn.execute(
-            &format!("DELETE FROM {table} WHERE created_at < ?1"),
-            params![Utc::now().timestamp() - max_age_seconds],
-        )
-        .map_err(db)?;
-        conn.execute(
-            &format!("INSERT INTO {table} (id_hash, created_at, sealed) VALUES (?1, ?2, ?3)"),
-            params![id_hash, created_at.timestamp(), sealed],
-        )
-        .map_err(db)?;
+        self.conn()
+            .execute(
+                &format!("INSERT INTO {table} (id_hash, created_at, sealed) VALUES (?1, ?2, ?3)"),
+                params![id_hash, created_at.timestamp(), sealed],
+            )
+            .map_err(db)?;
         Ok(())
     }
 
@@ -517,6 +593,16 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// The cached list if it is there and not being replaced right now; else `None` (ask
+    /// `organizers` on a blocking thread).
+    pub fn organizers_at_once(&self) -> Option<Arc<[CachedOrganizer]>> {
+        match self.organizers.try_lock() {
+            Ok(cached) => cached.clone(),
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().clone(),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
     pub fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
         let mut cached = self.organizers.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(list) = cached.as_ref() {
@@ -549,16 +635,15 @@ impl SqliteStore {
     ) -> Result<Claim, AppError> {
         let now = Utc::now().timestamp();
         let conn = self.conn();
-        conn.execute(
-            "DELETE FROM idempotency WHERE created_at < ?1",
-            params![now - IDEMPOTENCY_SECONDS],
-        )
-        .map_err(db)?;
+        // A record past its 24 hours that the purge has not reached yet counts as gone: the
+        // claim takes its place.
         let inserted = conn
             .execute(
                 "INSERT INTO idempotency (user_key, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT DO NOTHING",
-                params![user_key, key, fingerprint, now],
+                 ON CONFLICT (user_key, key) DO UPDATE SET fingerprint = excluded.fingerprint,
+                     created_at = excluded.created_at, status = NULL, body = NULL
+                 WHERE idempotency.created_at < ?5",
+                params![user_key, key, fingerprint, now, now - IDEMPOTENCY_SECONDS],
             )
             .map_err(db)?;
         if inserted == 1 {
@@ -621,9 +706,11 @@ impl SqliteStore {
         let sealed = self.seal(extras, &meeting_context(meeting_id, organizer_key));
         self.conn()
             .execute(
-                "INSERT INTO meeting_secrets (meeting_id, organizer_key, sealed) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(meeting_id) DO UPDATE SET organizer_key = excluded.organizer_key, sealed = excluded.sealed",
-                params![meeting_id, organizer_key, sealed],
+                "INSERT INTO meeting_secrets (meeting_id, organizer_key, sealed, created_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(meeting_id) DO UPDATE SET organizer_key = excluded.organizer_key,
+                     sealed = excluded.sealed, created_at = excluded.created_at",
+                params![meeting_id, organizer_key, sealed, Utc::now().timestamp()],
             )
             .map_err(db)?;
         Ok(())
@@ -857,6 +944,202 @@ mod tests {
         s.put_meeting_extras("123", "42", &extras).unwrap();
         assert_eq!(s.meeting_extras("123", "42").unwrap(), Some(extras));
         assert_eq!(s.meeting_extras("123", "43").unwrap(), None);
+    }
+
+    fn login_aged(minutes: i64) -> LoginTransaction {
+        LoginTransaction {
+            state: "st".into(),
+            pkce_verifier: "v".into(),
+            return_to: "/".into(),
+            popup: false,
+            admin: false,
+            created_at: Utc::now() - chrono::Duration::minutes(minutes),
+            nonce_hash: None,
+        }
+    }
+
+    fn rows(s: &SqliteStore, table: &str) -> i64 {
+        s.conn()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// M2: a purge reads an index on its age column, never the whole table.
+    #[test]
+    fn every_purge_reads_an_index() {
+        let s = store();
+        for (table, column) in [
+            ("sessions", "last_seen"),
+            ("sessions", "created_at"),
+            ("logins", "created_at"),
+            ("handoffs", "created_at"),
+            ("idempotency", "created_at"),
+            ("meeting_secrets", "created_at"),
+        ] {
+            let plan: Vec<String> = s
+                .conn()
+                .prepare(&format!(
+                    "EXPLAIN QUERY PLAN {}",
+                    purge_statement(table, column)
+                ))
+                .unwrap()
+                .query_map(params![0], |r| r.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(
+                plan.iter().all(|step| !step.contains("SCAN")),
+                "{table}.{column}: {plan:?}"
+            );
+        }
+    }
+
+    /// M2: adding a login costs the same after a flood: old ones wait for the purge.
+    #[test]
+    fn a_new_login_leaves_the_old_ones_to_the_purge() {
+        let s = store();
+        s.put_login("old", &login_aged(11)).unwrap();
+        s.put_login("new", &login_aged(0)).unwrap();
+        assert_eq!(rows(&s, "logins"), 2);
+        s.purge_expired().unwrap();
+        assert_eq!(rows(&s, "logins"), 1);
+        assert!(s.take_login("new").unwrap().is_some());
+    }
+
+    /// M2: an idempotency record past its 24 hours that the purge has not reached yet no
+    /// longer holds its key.
+    #[test]
+    fn a_stale_idempotency_record_gives_way_to_a_new_claim() {
+        let s = store();
+        assert_eq!(s.claim_idempotent("u", "k", "f").unwrap(), Claim::Claimed);
+        s.finish_idempotent("u", "k", 201, "{}").unwrap();
+        s.conn()
+            .execute("UPDATE idempotency SET created_at = created_at - 90000", [])
+            .unwrap();
+        assert_eq!(s.claim_idempotent("u", "k", "g").unwrap(), Claim::Claimed);
+        assert_eq!(
+            s.claim_idempotent("u", "k", "g").unwrap(),
+            Claim::InProgress
+        );
+    }
+
+    /// M4: the join link of a meeting long past goes; a recent one stays.
+    #[test]
+    fn meeting_records_are_purged_once_their_meeting_is_long_past() {
+        let s = store();
+        let extras = MeetingExtras {
+            join_url: "https://example.com/join/1".into(),
+        };
+        s.put_meeting_extras("1", "42", &extras).unwrap();
+        s.put_meeting_extras("2", "42", &extras).unwrap();
+        s.conn()
+            .execute(
+                "UPDATE meeting_secrets SET created_at = created_at - ?1 WHERE meeting_id = '1'",
+                params![MEETING_RECORD_SECONDS + 1],
+            )
+            .unwrap();
+        s.purge_expired().unwrap();
+        assert_eq!(s.meeting_extras("1", "42").unwrap(), None);
+        assert_eq!(s.meeting_extras("2", "42").unwrap(), Some(extras));
+    }
+
+    /// M4: the purge takes sessions past either limit, logins and handoffs, and old
+    /// idempotency records, and leaves what is current.
+    #[test]
+    fn the_purge_takes_only_what_has_expired() {
+        let s = store();
+        let record = SessionRecord {
+            tokens: tokens(),
+            created_at: Utc::now(),
+        };
+        s.put_session("live", &record).unwrap();
+        s.put_session("idle", &record).unwrap();
+        let old = SessionRecord {
+            created_at: Utc::now() - chrono::Duration::hours(25),
+            ..record
+        };
+        s.put_session("old", &old).unwrap();
+        s.conn()
+            .execute(
+                "UPDATE sessions SET last_seen = last_seen - 7200 WHERE id_hash = ?1",
+                params![hash_id("idle")],
+            )
+            .unwrap();
+        s.claim_idempotent("u", "old", "f").unwrap();
+        s.conn()
+            .execute("UPDATE idempotency SET created_at = created_at - 90000", [])
+            .unwrap();
+        s.claim_idempotent("u", "new", "f").unwrap();
+        let handoff = SessionHandoff {
+            session_id: "live".into(),
+            created_at: Utc::now() - chrono::Duration::minutes(2),
+            nonce_hash: None,
+        };
+        s.put_handoff("code", &handoff).unwrap();
+        assert_eq!(s.purge_expired().unwrap(), 2);
+        assert_eq!(rows(&s, "sessions"), 1);
+        assert!(s.get_session("live").unwrap().is_some());
+        assert_eq!(rows(&s, "idempotency"), 1);
+        assert_eq!(rows(&s, "handoffs"), 0);
+    }
+
+    /// M4: a file from before meeting records were dated opens, its links dated to today.
+    #[test]
+    fn undated_meeting_records_are_dated_when_the_file_opens() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE meeting_secrets (
+                 meeting_id TEXT PRIMARY KEY, organizer_key TEXT NOT NULL, sealed BLOB NOT NULL);
+             INSERT INTO meeting_secrets VALUES ('1', '42', x'00');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        let limits = SessionLimits::from_std(
+            std::time::Duration::from_secs(3600),
+            std::time::Duration::from_secs(86400),
+        );
+        let s = SqliteStore::init(conn, Sealer::new(&[1; 32]), limits).unwrap();
+        let dated: i64 = s
+            .conn()
+            .query_row("SELECT created_at FROM meeting_secrets", [], |r| r.get(0))
+            .unwrap();
+        assert!((Utc::now().timestamp() - dated).abs() < 60);
+        s.purge_expired().unwrap();
+        assert_eq!(rows(&s, "meeting_secrets"), 1);
+    }
+
+    /// M2: a store call waiting for the database (here, for its lock) leaves the async
+    /// thread to the other requests.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_store_call_waiting_for_the_file_leaves_the_async_thread_free() {
+        let s = Arc::new(store());
+        let (locked, is_locked) = std::sync::mpsc::channel();
+        let holder = {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                let _conn = s.conn();
+                locked.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(400));
+            })
+        };
+        is_locked.recv().unwrap();
+        let store = super::super::Store::Sqlite(s.clone());
+        let started = std::time::Instant::now();
+        let other_request = async {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            started.elapsed()
+        };
+        let (_, _, _, served_after) = tokio::join!(
+            store.meeting_extras("1", "42"),
+            store.admin_tokens(),
+            store.get_session("unknown"),
+            other_request
+        );
+        assert!(
+            served_after < std::time::Duration::from_millis(200),
+            "the other request waited {served_after:?}"
+        );
+        holder.join().unwrap();
     }
 
     /// Before GoTo's yes/no password was honoured, the record held the password too: such a
