@@ -45,7 +45,8 @@ pub struct Organizer {
     pub email: String,
 }
 
-/// `POST /api/meetings`. Times are instants: the app turns the person's wall-clock into UTC
+/// `POST /api/meetings`, and `PUT /api/meetings/{id}` to change one (the whole meeting again,
+/// as GoTo's own `PUT` takes it). Times are instants: the app turns the person's wall-clock into UTC
 /// with the browser's own time-zone rules (see `local_time`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateMeeting {
@@ -79,6 +80,58 @@ pub struct Meeting {
     /// Attendees need a password the organizer sets in GoTo when starting the meeting.
     pub password_required: bool,
     pub coorganizers: Vec<Organizer>,
+    /// What the signed-in person is to this meeting, and so what they may do with it.
+    #[serde(default)]
+    pub role: MeetingRole,
+}
+
+/// Who the signed-in person is to a meeting. GoTo lets only the organizer change or cancel a
+/// meeting; the organizer and its co-organizers may start it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingRole {
+    /// Scheduled it: may change, cancel and start it.
+    #[default]
+    Organizer,
+    /// Named as a co-organizer: may start it, not change or cancel it.
+    Coorganizer,
+    /// Neither (an account admin reading it): may only look.
+    Viewer,
+}
+
+impl MeetingRole {
+    pub fn may_change(self) -> bool {
+        self == MeetingRole::Organizer
+    }
+
+    pub fn may_start(self) -> bool {
+        matches!(self, MeetingRole::Organizer | MeetingRole::Coorganizer)
+    }
+}
+
+/// One of the signed-in person's upcoming meetings (`GET /api/meetings`), soonest first.
+/// GoTo's list names no co-organizers and no join link: the join link is GoTo's usual one or
+/// the one kept when the meeting was made here, and the co-organizers are those last set
+/// through this app (`None` for a meeting made elsewhere: its details page reads them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UpcomingMeeting {
+    pub id: String,
+    pub subject: String,
+    #[serde(with = "crate::wire_time")]
+    pub starts_at: DateTime<Utc>,
+    #[serde(with = "crate::wire_time")]
+    pub ends_at: DateTime<Utc>,
+    pub join_url: String,
+    pub password_required: bool,
+    #[serde(default)]
+    pub coorganizers: Option<Vec<Organizer>>,
+}
+
+/// `POST /api/meetings/{id}/start`: GoTo's short-lived address that starts the meeting as its
+/// host. Asked for at the moment of the tap, opened at once, never kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartMeeting {
+    pub host_url: String,
 }
 
 /// Every error the backend answers with. `message` is already in the person's language.

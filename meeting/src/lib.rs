@@ -13,7 +13,8 @@ pub mod validation;
 pub mod wire_time;
 
 pub use api::{
-    ApiError, CreateMeeting, FieldMessage, Meeting, Organizer, SessionHandoff, SessionInfo, User,
+    ApiError, CreateMeeting, FieldMessage, Meeting, MeetingRole, Organizer, SessionHandoff,
+    SessionInfo, StartMeeting, UpcomingMeeting, User,
 };
 pub use lang::Lang;
 pub use meeting_id::MeetingId;

@@ -209,6 +209,9 @@ pub(crate) async fn start(
 
 /// `GET /upcomingMeetings` → the caller's own meetings that have not ended, soonest first, with
 /// string `meetingId`, `organizerKey`, `accountKey` and the organizer's details (**sure**).
+/// Exactly the fields of GoTo's OpenAPI `UpcomingMeeting` schema: no `meetingKey`,
+/// `uniqueMeetingId`, `maxParticipants` (those are the single read's) and no
+/// `coorganizerKeys`, so a client cannot come to rely on what GoTo's list does not give.
 /// Times are written in the sandbox's current `TimeFormat`.
 pub(crate) async fn upcoming(
     State(sandbox): State<Sandbox>,
@@ -228,8 +231,6 @@ pub(crate) async fn upcoming(
         .map(|m| {
             json!({
                 "meetingId": m.meeting_id.to_string(),
-                "meetingKey": m.meeting_key,
-                "uniqueMeetingId": m.unique_meeting_id,
                 "subject": m.subject,
                 "startTime": time(m.start_time),
                 "endTime": time(m.end_time),
@@ -237,7 +238,6 @@ pub(crate) async fn upcoming(
                 "passwordRequired": m.password_required,
                 "conferenceCallInfo": m.conference_call_text(),
                 "status": if m.started { "ACTIVE" } else { "INACTIVE" },
-                "maxParticipants": caller.max_attendees,
                 "organizerKey": caller.organizer_key,
                 "accountKey": caller.account_key,
                 "email": caller.email,

@@ -412,6 +412,33 @@ async fn upcoming_meetings_are_the_callers_own_with_string_keys() {
     assert_eq!(first["firstName"], "María de los Ángeles");
     assert_eq!(first["lastName"], "Fernández-Castañeda");
     assert_eq!(first["locale"], "es_ES");
+    // GoTo's OpenAPI `UpcomingMeeting`, field for field: nothing more (no co-organizers).
+    let mut fields: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "accountKey",
+            "conferenceCallInfo",
+            "email",
+            "endTime",
+            "firstName",
+            "lastName",
+            "locale",
+            "meetingId",
+            "meetingType",
+            "organizerKey",
+            "passwordRequired",
+            "startTime",
+            "status",
+            "subject"
+        ]
+    );
 }
 
 #[tokio::test]

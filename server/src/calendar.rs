@@ -89,6 +89,7 @@ mod tests {
                 .into(),
             password_required: true,
             coorganizers: vec![],
+            role: meeting::MeetingRole::Organizer,
         }
     }
 

@@ -19,6 +19,13 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// Only the organizer may change or cancel a meeting (GoTo's own rule); a co-organizer is
+    /// told they may still start it.
+    #[error("only the organizer may change or cancel this meeting")]
+    NotOrganizer { coorganizer: bool },
+    /// Neither the organizer nor a co-organizer: GoTo would not let them start it.
+    #[error("only the organizer and co-organizers may start this meeting")]
+    MayNotStart,
     /// GoTo refused a meeting call for a person whose token has the meeting scope: their
     /// account holds no GoToMeeting licence.
     #[error("no GoToMeeting licence")]
@@ -54,6 +61,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::Reconnect => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotOrganizer { .. } | AppError::MayNotStart => StatusCode::FORBIDDEN,
             AppError::NoLicence | AppError::MissingScope(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -72,6 +80,8 @@ impl AppError {
             AppError::Reconnect => "reconnect",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
+            AppError::NotOrganizer { .. } => "not_organizer",
+            AppError::MayNotStart => "may_not_start",
             AppError::NoLicence => "no_licence",
             AppError::MissingScope(_) => "missing_scope",
             AppError::BadRequest(_) => "bad_request",
@@ -109,6 +119,18 @@ impl AppError {
                 "We could not find this meeting. It may belong to someone else or have been deleted.",
                 "No encontramos esta reunión. Puede ser de otra persona o haberse eliminado.",
             ),
+            AppError::NotOrganizer { coorganizer: false } => (
+                "Only the person who scheduled this meeting can change or cancel it.",
+                "Solo la persona que programó esta reunión puede cambiarla o cancelarla.",
+            ),
+            AppError::NotOrganizer { coorganizer: true } => (
+                "Only the person who scheduled this meeting can change or cancel it. As a co-organizer, you can still start it.",
+                "Solo la persona que programó esta reunión puede cambiarla o cancelarla. Como coorganizador, sí puedes iniciarla.",
+            ),
+            AppError::MayNotStart => (
+                "Only the person who scheduled this meeting and its co-organizers can start it.",
+                "Solo la persona que programó esta reunión y sus coorganizadores pueden iniciarla.",
+            ),
             AppError::NoLicence => (
                 "Your GoTo account has no GoToMeeting licence, so meetings cannot be scheduled as you. Ask your GoTo administrator to assign one.",
                 "Tu cuenta de GoTo no tiene licencia de GoToMeeting, así que no se pueden programar reuniones en tu nombre. Pide a tu administrador de GoTo que te asigne una.",
@@ -135,8 +157,8 @@ impl AppError {
                 "GoToMeeting está ocupado. Espera unos segundos y vuelve a intentarlo; no se ha perdido nada.",
             ),
             AppError::UpstreamTimeout => (
-                "GoToMeeting did not answer in time. Try again; your meeting will not be created twice.",
-                "GoToMeeting no respondió a tiempo. Inténtalo de nuevo; la reunión no se creará dos veces.",
+                "GoToMeeting did not answer in time. Try again; nothing will be done twice.",
+                "GoToMeeting no respondió a tiempo. Inténtalo de nuevo; nada se hará dos veces.",
             ),
             AppError::Upstream(_) => (
                 "GoToMeeting is not available right now. Try again in a moment; nothing was lost.",

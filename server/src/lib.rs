@@ -58,8 +58,17 @@ pub fn app(state: AppState) -> Router {
             get(routes::organizers::search).layer(CompressionLayer::new()),
         )
         .route("/api/organizers/sync", post(routes::organizers::sync_now))
-        .route("/api/meetings", post(routes::meetings::create))
-        .route("/api/meetings/{id}", get(routes::meetings::get))
+        .route(
+            "/api/meetings",
+            get(routes::my_meetings::list).post(routes::meetings::create),
+        )
+        .route(
+            "/api/meetings/{id}",
+            get(routes::meetings::get)
+                .put(routes::my_meetings::change)
+                .delete(routes::my_meetings::cancel),
+        )
+        .route("/api/meetings/{id}/start", post(routes::my_meetings::start))
         .route(
             "/api/meetings/{id}/invite.ics",
             get(routes::meetings::invite),

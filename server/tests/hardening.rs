@@ -89,6 +89,17 @@ async fn no_token_or_secret_appears_in_any_response_header_or_log_line() {
         seen.push_str(&headers_text(&r));
         seen.push_str(&r.text().await.unwrap());
     }
+    // The host's start address reaches the browser that asked for it, and nothing else.
+    let started = client
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/meetings/{id}/start"),
+            |b| b.header("x-csrf", "1"),
+        )
+        .await;
+    assert_eq!(started.status(), 200);
+    let started: Value = started.json().await.unwrap();
+    let host_url = started["host_url"].as_str().unwrap().to_owned();
 
     let state = &server.running.state;
     let session_id = client.cookie("__Host-meetings-session").unwrap();
@@ -136,6 +147,14 @@ async fn no_token_or_secret_appears_in_any_response_header_or_log_line() {
         "the session id reached the log"
     );
     assert!(!support_text.contains(&session_id));
+    let host_token = host_url.split("hostToken=").nth(1).unwrap();
+    for leak in [host_url.as_str(), host_token] {
+        assert!(!log_text.contains(leak), "the host address reached the log");
+        assert!(
+            !support_text.contains(leak),
+            "the host address reached the support log"
+        );
+    }
     assert!(!support_text.contains("pa55word-x") && !log_text.contains("pa55word-x"));
 }
 

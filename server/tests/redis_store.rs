@@ -106,6 +106,7 @@ async fn tokens_and_session_ids_are_not_stored_in_clear() {
         "42",
         &MeetingExtras {
             join_url: "https://example.com/join/hunter22".into(),
+            ..MeetingExtras::default()
         },
     )
     .await
@@ -285,11 +286,31 @@ async fn meeting_extras_admin_tokens_and_organizers_round_trip() {
     s.ping().await.unwrap();
     let extras = MeetingExtras {
         join_url: "https://example.com/join/123".into(),
+        ..MeetingExtras::default()
     };
     s.put_meeting_extras("123", "42", &extras).await.unwrap();
-    assert_eq!(s.meeting_extras("123", "42").await.unwrap(), Some(extras));
+    assert_eq!(
+        s.meeting_extras("123", "42").await.unwrap(),
+        Some(extras.clone())
+    );
     assert_eq!(s.meeting_extras("123", "43").await.unwrap(), None);
     assert_eq!(s.meeting_extras("124", "42").await.unwrap(), None);
+
+    // "My meetings" reads a whole list's records in one round trip, only the organizer's.
+    let with_coorganizers = MeetingExtras {
+        join_url: "https://example.com/join/125".into(),
+        coorganizer_keys: Some(vec!["7".into()]),
+        ..MeetingExtras::default()
+    };
+    s.put_meeting_extras("125", "42", &with_coorganizers)
+        .await
+        .unwrap();
+    s.put_meeting_extras("126", "43", &extras).await.unwrap();
+    let ids: Vec<String> = ["123", "124", "125", "126"].map(String::from).to_vec();
+    let found = s.meeting_extras_many(&ids, "42").await.unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found["123"], extras);
+    assert_eq!(found["125"], with_coorganizers);
 
     assert!(s.admin_tokens().await.unwrap().is_none());
     s.put_admin_tokens(&tokens()).await.unwrap();

@@ -280,6 +280,7 @@ async fn with_redis_meeting_records_expire_and_a_late_refresh_revives_nothing() 
     let store = Store::Redis(Box::new(RedisStore::new(conn.clone(), sealer, limits)));
     let extras = MeetingExtras {
         join_url: "https://example.com/join/1".into(),
+        ..MeetingExtras::default()
     };
     store.put_meeting_extras("1", "42", &extras).await.unwrap();
     let ttl: i64 = redis::cmd("TTL")

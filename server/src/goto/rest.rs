@@ -269,7 +269,10 @@ pub fn format_goto_time(t: DateTime<Utc>) -> String {
 
 const GET_RETRIES: u32 = 2;
 
-/// One of `GET /upcomingMeetings`: enough to recognise a meeting we tried to create.
+/// One of `GET /upcomingMeetings` (GoTo's `UpcomingMeeting`: `meetingId` a string, the
+/// organizer's `organizerKey`, `accountKey`, `email`, names and `locale`, `status`,
+/// `meetingType`). What "My meetings" shows, and what recognises a meeting we tried to create.
+/// It names no co-organizers and no join link.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpcomingMeeting {
@@ -282,6 +285,45 @@ pub struct UpcomingMeeting {
     pub end_time: String,
     #[serde(default)]
     pub conference_call_info: String,
+    #[serde(default)]
+    pub password_required: bool,
+}
+
+impl UpcomingMeeting {
+    pub fn id(&self) -> Option<MeetingId> {
+        MeetingId::parse(&value_string(&self.meeting_id)?)
+    }
+}
+
+/// `GET /meetings/{id}/start` answers `{"hostURL": …}`.
+#[derive(Deserialize)]
+struct StartAnswer {
+    #[serde(rename = "hostURL")]
+    host_url: String,
+}
+
+/// The address that starts a meeting as its host. It works as a credential (whoever opens it
+/// hosts the meeting), so it is never logged: `Debug` hides it, the support log records no
+/// bodies, and an unusable one is refused without being quoted.
+pub struct HostUrl(String);
+
+impl HostUrl {
+    /// Only an `https` address with a host: anything else is not GoTo's start page.
+    pub fn parse(raw: &str) -> Option<HostUrl> {
+        let url = url::Url::parse(raw.trim()).ok()?;
+        (url.scheme() == "https" && url.host_str().is_some_and(|h| !h.is_empty()))
+            .then(|| HostUrl(url.into()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for HostUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostUrl(<redacted>)")
+    }
 }
 
 #[derive(Clone)]
@@ -337,6 +379,49 @@ impl GoToApi {
             .get_with_retries(&url, access_token, person(access_token))
             .await?;
         found.into_iter().next().ok_or(UpstreamError::NotFound)
+    }
+
+    /// `PUT /meetings/{id}` with the create body: GoTo answers 204. The whole meeting is sent,
+    /// so sending it twice leaves the same meeting (which is why a timed-out change may simply
+    /// be sent again). Not retried here: the person's retry does that, under their key.
+    pub async fn update_meeting(
+        &self,
+        access_token: &str,
+        id: &MeetingId,
+        body: &CreateMeetingBody,
+    ) -> Result<(), UpstreamError> {
+        let url = format!("{}/meetings/{}", self.base, id.as_str());
+        let request = self.http.put(url).json(body);
+        self.send_no_content(request, access_token, person(access_token))
+            .await
+    }
+
+    /// `DELETE /meetings/{id}`: GoTo answers 204, and 404 once it is gone.
+    pub async fn delete_meeting(
+        &self,
+        access_token: &str,
+        id: &MeetingId,
+    ) -> Result<(), UpstreamError> {
+        let url = format!("{}/meetings/{}", self.base, id.as_str());
+        self.send_no_content(self.http.delete(url), access_token, person(access_token))
+            .await
+    }
+
+    /// `GET /meetings/{id}/start`: the host's start address. A GET at GoTo, but it starts the
+    /// meeting (its status becomes `ACTIVE`), so it is not retried as reads are: one tap, one
+    /// call.
+    pub async fn start_meeting(
+        &self,
+        access_token: &str,
+        id: &MeetingId,
+    ) -> Result<HostUrl, UpstreamError> {
+        let url = format!("{}/meetings/{}/start", self.base, id.as_str());
+        let answer: StartAnswer = self
+            .send(self.http.get(url), access_token, person(access_token))
+            .await?;
+        HostUrl::parse(&answer.host_url).ok_or_else(|| {
+            UpstreamError::Unavailable("GoTo's start answer holds no https address".into())
+        })
     }
 
     /// "All organizers", as the brief and Citrix's template define it: the Admin API's users
@@ -419,6 +504,29 @@ impl GoToApi {
         access_token: &str,
         caller: Caller,
     ) -> Result<T, UpstreamError> {
+        let body = self.call(request, access_token, caller).await?;
+        serde_json::from_str(&body)
+            .map_err(|e| UpstreamError::Unavailable(format!("unreadable answer: {e}")))
+    }
+
+    /// For GoTo's 204 answers (change, delete): any success will do, whatever its body.
+    async fn send_no_content(
+        &self,
+        request: reqwest::RequestBuilder,
+        access_token: &str,
+        caller: Caller,
+    ) -> Result<(), UpstreamError> {
+        self.call(request, access_token, caller).await.map(drop)
+    }
+
+    /// One call within the budget, logged for support (method, path, status: never a body);
+    /// a success's body, or GoTo's refusal sorted.
+    async fn call(
+        &self,
+        request: reqwest::RequestBuilder,
+        access_token: &str,
+        caller: Caller,
+    ) -> Result<String, UpstreamError> {
         self.throttle
             .acquire_as(caller)
             .await
@@ -445,8 +553,7 @@ impl GoToApi {
         }
         let (status, body) = answer.map_err(transport_error)?;
         if status.is_success() {
-            return serde_json::from_str(&body)
-                .map_err(|e| UpstreamError::Unavailable(format!("unreadable answer: {e}")));
+            return Ok(body);
         }
         Err(match status {
             StatusCode::UNAUTHORIZED => UpstreamError::InvalidToken,
@@ -570,6 +677,25 @@ mod tests {
         assert!(c.is_active() && c.has_g2m());
         let d = row(serde_json::json!({"key": "4", "status": "active"}));
         assert!(!d.has_g2m());
+    }
+
+    #[test]
+    fn only_an_https_start_address_is_taken_and_it_is_never_printed() {
+        let url =
+            HostUrl::parse("https://global.gotomeeting.com/start/1?hostToken=s3cret").unwrap();
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert!(url
+            .into_string()
+            .starts_with("https://global.gotomeeting.com/start/1"));
+        for bad in [
+            "http://global.gotomeeting.com/start/1",
+            "javascript:alert(1)",
+            "/start/1",
+            "",
+            "https://",
+        ] {
+            assert!(HostUrl::parse(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

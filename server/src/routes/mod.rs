@@ -3,6 +3,7 @@
 pub mod admin_connection;
 pub mod health;
 pub mod meetings;
+pub mod my_meetings;
 pub mod organizers;
 pub mod session;
 pub mod sign_in_pages;

@@ -1,5 +1,5 @@
 //! Server-side state: sessions, login transactions, the admin connection, the organizer
-//! cache, idempotency records and each meeting's join link.
+//! cache, idempotency records and each meeting's join link and co-organizers.
 //!
 //! Two places it can live, chosen by `MEETINGS_STORE`: one SQLite file (the default, one
 //! replica) or a Redis server shared by several replicas. Both keep the same things the same
@@ -11,6 +11,7 @@ mod redis;
 mod refresh_lock;
 mod sqlite;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -99,13 +100,37 @@ pub struct SessionHandoff {
 /// A handoff code is good for this long: the popup posts it the moment sign-in ends.
 pub const HANDOFF_SECONDS: i64 = 60;
 
-/// GoTo does not return the join link when a meeting is read back, so it is kept here,
-/// sealed. No password: GoTo never takes one from us (the organizer sets it in GoTo when
-/// starting the meeting). Records written before that held a `password` too; they still open,
-/// as serde skips the unknown field, and it is never read again.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What is kept of a meeting its organizer made (or was found to organize) through this app,
+/// sealed: GoTo does not return the join link when a meeting is read back, and its
+/// `upcomingMeetings` names no co-organizers. The record also says who organizes the meeting:
+/// only that person's record opens (`meeting_context`).
+///
+/// No password: GoTo never takes one from us (the organizer sets it in GoTo when starting the
+/// meeting). Records written before that held a `password` too; they still open, as serde
+/// skips the unknown field, and it is never read again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MeetingExtras {
     pub join_url: String,
+    /// The co-organizers as last set through this app (create, change) or read from GoTo
+    /// (`GET /api/meetings/{id}`), so "My meetings" can name them without a GoTo call per
+    /// meeting. `None` in records written before they were kept: unknown, not "none".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coorganizer_keys: Option<Vec<String>>,
+    /// Cancelled through this app. The record stays, emptied, until it is purged with the
+    /// others, so that cancelling again still knows the meeting was this person's and answers
+    /// 204 rather than "not found".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
+}
+
+impl MeetingExtras {
+    /// What replaces a cancelled meeting's record: no join link, no co-organizers.
+    pub fn cancelled() -> MeetingExtras {
+        MeetingExtras {
+            cancelled: true,
+            ..MeetingExtras::default()
+        }
+    }
 }
 
 pub const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
@@ -488,6 +513,29 @@ impl Store {
                 off_thread(s, move |s| s.meeting_extras(&meeting_id, &organizer_key)).await
             }
             Store::Redis(r) => r.meeting_extras(meeting_id, organizer_key).await,
+        }
+    }
+
+    /// What we keep of each of these meetings that this organizer made, by meeting id: one
+    /// query (SQLite) or one pipelined round trip (Redis) for a whole list, never one per
+    /// meeting.
+    pub async fn meeting_extras_many(
+        &self,
+        meeting_ids: &[String],
+        organizer_key: &str,
+    ) -> Result<HashMap<String, MeetingExtras>, AppError> {
+        if meeting_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        match self {
+            Store::Sqlite(s) => {
+                let (meeting_ids, organizer_key) = (meeting_ids.to_vec(), organizer_key.to_owned());
+                off_thread(s, move |s| {
+                    s.meeting_extras_many(&meeting_ids, &organizer_key)
+                })
+                .await
+            }
+            Store::Redis(r) => r.meeting_extras_many(meeting_ids, organizer_key).await,
         }
     }
 

@@ -6,7 +6,7 @@
 //! - `login:<id hash>`: sealed, 10 minutes, taken with GETDEL so only one callback gets it.
 //! - `idempotency:<user>:<key>`: a hash (fingerprint, status, sealed body), 24 hours.
 //! - `handoff:<id hash>`: sealed, 1 minute, taken with GETDEL.
-//! - `meeting:<id>`: a hash (organizer, sealed extras), kept as long as SQLite keeps it
+//! - `meeting:<id>`: a hash (organizer, sealed extras: join link, co-organizers), kept as long as SQLite keeps it
 //!   (`MEETING_RECORD_SECONDS`: the meeting can still be opened until then).
 //! - `admin` (sealed) and `organizers` (JSON): no TTL, replaced by an operator or a sync.
 //!
@@ -14,6 +14,7 @@
 //! (`meetings:lock:refresh:…`) live beside them; see `throttle/redis.rs` and
 //! `refresh_lock.rs`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -447,5 +448,33 @@ impl RedisStore {
             return Ok(None);
         }
         Ok(sealed.and_then(|s| self.open_sealed(&s, &meeting_context(meeting_id, organizer_key))))
+    }
+
+    /// One pipelined round trip of `HMGET`s for a whole list.
+    pub async fn meeting_extras_many(
+        &self,
+        meeting_ids: &[String],
+        organizer_key: &str,
+    ) -> Result<HashMap<String, MeetingExtras>, AppError> {
+        let mut pipe = redis::pipe();
+        for id in meeting_ids {
+            pipe.cmd("HMGET")
+                .arg(key(&["meeting", id]))
+                .arg("organizer")
+                .arg("sealed");
+        }
+        let rows: Vec<(Option<String>, Option<Vec<u8>>)> = pipe
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        Ok(meeting_ids
+            .iter()
+            .zip(rows)
+            .filter(|(_, (organizer, _))| organizer.as_deref() == Some(organizer_key))
+            .filter_map(|(id, (_, sealed))| {
+                let extras = self.open_sealed(&sealed?, &meeting_context(id, organizer_key))?;
+                Some((id.clone(), extras))
+            })
+            .collect())
     }
 }

@@ -736,6 +736,36 @@ impl SqliteStore {
             .map_err(db)?;
         Ok(sealed.and_then(|s| self.open_sealed(&s, &meeting_context(meeting_id, organizer_key))))
     }
+
+    /// One query for a whole list: the ids go in as one JSON array (`json_each`), so the
+    /// statement is the same whatever their number, and each id is a primary-key lookup.
+    pub fn meeting_extras_many(
+        &self,
+        meeting_ids: &[String],
+        organizer_key: &str,
+    ) -> Result<HashMap<String, MeetingExtras>, AppError> {
+        let ids = serde_json::to_string(meeting_ids).map_err(AppError::internal)?;
+        let rows: Vec<(String, Vec<u8>)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT meeting_id, sealed FROM meeting_secrets
+                 WHERE meeting_id IN (SELECT value FROM json_each(?1)) AND organizer_key = ?2",
+            )
+            .and_then(|mut select| {
+                select
+                    .query_map(params![ids, organizer_key], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(db)?;
+        // Opened after the connection's lock is let go: 200 decryptions need no database.
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, sealed)| {
+                let extras = self.open_sealed(&sealed, &meeting_context(&id, organizer_key))?;
+                Some((id, extras))
+            })
+            .collect())
+    }
 }
 
 #[cfg(test)]
@@ -940,10 +970,38 @@ mod tests {
         let s = store();
         let extras = MeetingExtras {
             join_url: "https://example.com/join/123".into(),
+            ..MeetingExtras::default()
         };
         s.put_meeting_extras("123", "42", &extras).unwrap();
         assert_eq!(s.meeting_extras("123", "42").unwrap(), Some(extras));
         assert_eq!(s.meeting_extras("123", "43").unwrap(), None);
+    }
+
+    #[test]
+    fn a_list_of_meeting_records_is_read_at_once_and_only_the_organizers() {
+        let s = store();
+        let record = |n: u32| MeetingExtras {
+            join_url: format!("https://example.com/join/{n}"),
+            coorganizer_keys: Some(vec![format!("c{n}")]),
+            ..MeetingExtras::default()
+        };
+        for n in 1..=300 {
+            s.put_meeting_extras(&n.to_string(), "42", &record(n))
+                .unwrap();
+        }
+        s.put_meeting_extras("999", "43", &record(999)).unwrap();
+        let ids: Vec<String> = (1..=250)
+            .map(|n| n.to_string())
+            .chain(["999".into(), "1000".into()])
+            .collect();
+        let found = s.meeting_extras_many(&ids, "42").unwrap();
+        assert_eq!(
+            found.len(),
+            250,
+            "another organizer's record and unknown ids are left out"
+        );
+        assert_eq!(found["7"], record(7));
+        assert!(s.meeting_extras_many(&[], "42").unwrap().is_empty());
     }
 
     fn login_aged(minutes: i64) -> LoginTransaction {
@@ -1029,6 +1087,7 @@ mod tests {
         let s = store();
         let extras = MeetingExtras {
             join_url: "https://example.com/join/1".into(),
+            ..MeetingExtras::default()
         };
         s.put_meeting_extras("1", "42", &extras).unwrap();
         s.put_meeting_extras("2", "42", &extras).unwrap();
@@ -1162,6 +1221,7 @@ mod tests {
             s.meeting_extras("123", "42").unwrap(),
             Some(MeetingExtras {
                 join_url: "https://example.com/join/123".into(),
+                ..MeetingExtras::default()
             })
         );
         // Opened again as an old file: the password is sealed in it no more.
