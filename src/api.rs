@@ -9,6 +9,7 @@ use leptos::reactive::owner::Owner;
 use leptos::reactive::send_wrapper_ext::SendOption;
 use meeting::{
     ApiError, CreateMeeting, Meeting, MeetingId, Organizer, SessionHandoff, SessionInfo,
+    StartMeeting, UpcomingMeeting,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -174,6 +175,60 @@ pub async fn meeting(id: MeetingId) -> Result<Meeting, ApiFailure> {
         return crate::demo::meeting(id.as_str().to_owned()).await;
     }
     fetch_json(Request::get(&format!("/api/meetings/{id}")), None).await
+}
+
+pub async fn upcoming_meetings() -> Result<Vec<UpcomingMeeting>, ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::upcoming_meetings().await;
+    }
+    fetch_json(Request::get("/api/meetings"), None).await
+}
+
+/// Changes the meeting `id` to `meeting`. Like a create, the same change sent again (a double
+/// tap, a retry after a timeout) carries the same `idempotency_key` and changes it once.
+pub async fn change_meeting(
+    id: MeetingId,
+    meeting: CreateMeeting,
+    idempotency_key: String,
+) -> Result<Meeting, ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::change_meeting(id.as_str().to_owned(), meeting).await;
+    }
+    let body = crate::json::to_string(&meeting).ok_or(ApiFailure::Unreachable)?;
+    let request = state_changing(Request::put(&format!("/api/meetings/{id}")))
+        .header("Idempotency-Key", &idempotency_key);
+    fetch_json(request, Some(body)).await
+}
+
+/// Cancels the meeting at GoTo. A meeting already gone counts as cancelled.
+pub async fn cancel_meeting(id: MeetingId) -> Result<(), ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::cancel_meeting(id.as_str().to_owned()).await;
+    }
+    match exchange(
+        state_changing(Request::delete(&format!("/api/meetings/{id}"))),
+        None,
+    )
+    .await
+    {
+        Ok(_) | Err(ApiFailure::NotFound) => Ok(()),
+        Err(failure) => Err(failure),
+    }
+}
+
+/// GoTo's address that starts the meeting as its host: short-lived, so asked for at the tap.
+pub async fn start_meeting(id: MeetingId) -> Result<String, ApiFailure> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return crate::demo::start_meeting(id.as_str().to_owned()).await;
+    }
+    let request = state_changing(Request::post(&format!("/api/meetings/{id}/start")));
+    fetch_json::<StartMeeting>(request, None)
+        .await
+        .map(|start| start.host_url)
 }
 
 /// The sign-in link: the backend sends the person to GoTo and back to `return_to`.

@@ -9,8 +9,8 @@ use crate::components::notice::{Notice, NoticeKind};
 use crate::draft::Draft;
 use crate::language::LanguageSwitch;
 use crate::pages::signed_out::SignedOutPage;
-use crate::router::Link;
 use crate::text::{text, use_lang, Key};
+use leptos_router::components::A;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Session {
@@ -100,7 +100,7 @@ impl SessionState {
         spawn_local(async move {
             match api::logout().await {
                 Ok(()) | Err(ApiFailure::SignedOut) => {
-                    Draft::clear();
+                    Draft::clear_all();
                     self.session
                         .set(Session::SignedOut(SignedOutWhy::SignedOut));
                 }
@@ -131,6 +131,37 @@ impl JustCreated {
     }
 }
 
+/// One sentence for the next page to say once, where the person lands: "Changes saved." after
+/// a change, "“Weekly sync” is cancelled." after a cancel from the details page.
+#[derive(Clone, Copy)]
+pub struct Flash(RwSignal<Option<String>>);
+
+impl Flash {
+    pub fn provide() {
+        provide_context(Flash(RwSignal::new(None)));
+    }
+
+    /// Taken while a page is built: a page's callbacks run later, after awaits, where no
+    /// context can be looked up any more.
+    pub fn get() -> Flash {
+        expect_context::<Flash>()
+    }
+
+    pub fn say(self, message: String) {
+        self.0.set(Some(message));
+    }
+
+    /// The sentence, once: the next page to ask gets nothing.
+    pub fn take() -> Option<String> {
+        let Flash(flash) = use_context::<Flash>()?;
+        let message = flash.get_untracked();
+        if message.is_some() {
+            flash.set(None);
+        }
+        message
+    }
+}
+
 /// The same header the static shell in `index.html` paints before the wasm arrives, plus the
 /// person's name and the sign-out button once the session is known.
 #[component]
@@ -143,9 +174,9 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="bar">
-            <Link href="/" class="brand">
+            <A href="/" exact=true {..} class="brand">
                 {text(lang, Key::ProductName)}
-            </Link>
+            </A>
             // The language switch comes last, at the right edge, so the name and "Sign out"
             // appearing once the session check answers do not move it (a layout shift
             // Lighthouse measured when it came first).
@@ -153,6 +184,9 @@ pub fn Header() -> impl IntoView {
                 user()
                     .map(|user| {
                         view! {
+                            <A href="/meetings" exact=true {..} id="my-meetings-link" class="nav">
+                                {text(lang, Key::MyMeetings)}
+                            </A>
                             <span class="who" title=user.email.clone()>
                                 {user.name.clone()}
                             </span>

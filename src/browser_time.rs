@@ -71,6 +71,12 @@ pub fn default_slot() -> (String, String, String) {
     (date_input(start.date()), time_input(start), time_input(end))
 }
 
+/// The date, start and end inputs' values for a meeting's instants, in the person's zone.
+pub fn slot_of(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> (String, String, String) {
+    let (start, end) = (local(starts_at), local(ends_at));
+    (date_input(start.date()), time_input(start), time_input(end))
+}
+
 /// The value format of `<input type=date>`.
 pub fn date_input(date: NaiveDate) -> String {
     use chrono::Datelike;

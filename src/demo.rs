@@ -1,6 +1,7 @@
 //! Demo mode for designers: `trunk serve` with no backend shows every page with made-up data,
 //! picked by the address
-//! (`/?demo=signed-out|create|create-errors|created|details|not-found|no-licence`,
+//! (`/?demo=signed-out|create|create-errors|created|details|not-found|no-licence|meetings|`
+//! `meetings-empty|change|coorganizer`,
 //! `?demo=off` to leave). The choice is kept for the tab, so links inside the app stay in it.
 //!
 //! Debug builds only: `lib.rs` declares this module under `#[cfg(debug_assertions)]`, so not a
@@ -10,7 +11,10 @@ use std::cell::{Cell, RefCell};
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 use leptos::prelude::*;
-use meeting::{ApiError, CreateMeeting, Field, FieldMessage, Lang, Meeting, Organizer, User};
+use meeting::{
+    ApiError, CreateMeeting, Field, FieldMessage, Lang, Meeting, MeetingRole, Organizer,
+    UpcomingMeeting, User,
+};
 
 use crate::api::ApiFailure;
 use crate::browser_time;
@@ -31,9 +35,16 @@ pub enum Scenario {
     NotFound,
     /// Signed in with a GoTo account that holds no GoToMeeting licence.
     NoLicence,
+    /// The upcoming meetings, over three days.
+    Meetings,
+    MeetingsEmpty,
+    /// The change form of a meeting.
+    Change,
+    /// A meeting's details seen by one of its co-organizers.
+    Coorganizer,
 }
 
-const ALL: [Scenario; 7] = [
+const ALL: [Scenario; 11] = [
     Scenario::SignedOut,
     Scenario::Create,
     Scenario::CreateErrors,
@@ -41,6 +52,10 @@ const ALL: [Scenario; 7] = [
     Scenario::Details,
     Scenario::NotFound,
     Scenario::NoLicence,
+    Scenario::Meetings,
+    Scenario::MeetingsEmpty,
+    Scenario::Change,
+    Scenario::Coorganizer,
 ];
 
 impl Scenario {
@@ -53,6 +68,10 @@ impl Scenario {
             Scenario::Details => "details",
             Scenario::NotFound => "not-found",
             Scenario::NoLicence => "no-licence",
+            Scenario::Meetings => "meetings",
+            Scenario::MeetingsEmpty => "meetings-empty",
+            Scenario::Change => "change",
+            Scenario::Coorganizer => "coorganizer",
         }
     }
 
@@ -64,7 +83,9 @@ impl Scenario {
     fn path(self) -> String {
         match self {
             Scenario::Created => format!("/meetings/{DEMO_MEETING_ID}/created"),
-            Scenario::Details => format!("/meetings/{DEMO_MEETING_ID}"),
+            Scenario::Details | Scenario::Coorganizer => format!("/meetings/{DEMO_MEETING_ID}"),
+            Scenario::Meetings | Scenario::MeetingsEmpty => "/meetings".to_owned(),
+            Scenario::Change => format!("/meetings/{DEMO_MEETING_ID}/edit"),
             Scenario::NotFound => format!("/meetings/{MISSING_MEETING_ID}"),
             _ => "/".to_owned(),
         }
@@ -73,7 +94,8 @@ impl Scenario {
 
 thread_local! {
     static SCENARIO: Cell<Option<Option<Scenario>>> = const { Cell::new(None) };
-    static LAST_CREATED: RefCell<Option<Meeting>> = const { RefCell::new(None) };
+    /// The demo's meetings, made on first use; creates, changes and cancels act on them.
+    static MEETINGS: RefCell<Option<Vec<Meeting>>> = const { RefCell::new(None) };
 }
 
 fn session_storage() -> Option<web_sys::Storage> {
@@ -177,7 +199,94 @@ fn demo_meeting(id: &str) -> Meeting {
                 .to_owned(),
         password_required: true,
         coorganizers: vec![all[0].clone(), all[1].clone()],
+        role: match scenario() {
+            Some(Scenario::Coorganizer) => MeetingRole::Coorganizer,
+            _ => MeetingRole::Organizer,
+        },
     }
+}
+
+/// The first meeting, and two more: the same afternoon and in three days.
+fn sample_meetings() -> Vec<Meeting> {
+    let first = demo_meeting(DEMO_MEETING_ID);
+    let (review, one_to_one) = match current() {
+        Lang::Es => ("Revisión de diseño", "Reunión 1:1 con Jon"),
+        Lang::En => ("Design review", "1:1 with Jon"),
+    };
+    let later = |id: &str, subject: &str, hours: i64, coorganizers: Vec<Organizer>| Meeting {
+        id: id.to_owned(),
+        subject: subject.to_owned(),
+        starts_at: first.starts_at + Duration::hours(hours),
+        ends_at: first.starts_at + Duration::hours(hours) + Duration::minutes(45),
+        join_url: format!("https://meet.goto.com/{id}"),
+        password_required: false,
+        coorganizers,
+        ..first.clone()
+    };
+    let all = organizers();
+    vec![
+        later("482913577", review, 5, vec![all[3].clone()]),
+        later("482913578", one_to_one, 72, Vec::new()),
+        first,
+    ]
+}
+
+fn with_meetings<T>(act: impl FnOnce(&mut Vec<Meeting>) -> T) -> T {
+    MEETINGS.with(|meetings| {
+        let mut meetings = meetings.borrow_mut();
+        act(meetings.get_or_insert_with(sample_meetings))
+    })
+}
+
+pub async fn upcoming_meetings() -> Result<Vec<UpcomingMeeting>, ApiFailure> {
+    if scenario() == Some(Scenario::MeetingsEmpty) {
+        return Ok(Vec::new());
+    }
+    let mut list: Vec<UpcomingMeeting> = with_meetings(|meetings| {
+        meetings
+            .iter()
+            .map(|m| UpcomingMeeting {
+                id: m.id.clone(),
+                subject: m.subject.clone(),
+                starts_at: m.starts_at,
+                ends_at: m.ends_at,
+                join_url: m.join_url.clone(),
+                password_required: m.password_required,
+                // The 1:1 stands for a meeting made in GoTo's own app: its co-organizers are
+                // unknown until it is opened.
+                coorganizers: (m.id != "482913578").then(|| m.coorganizers.clone()),
+            })
+            .collect()
+    });
+    list.sort_by_key(|m| m.starts_at);
+    Ok(list)
+}
+
+pub async fn change_meeting(id: String, request: CreateMeeting) -> Result<Meeting, ApiFailure> {
+    let all = organizers();
+    with_meetings(|meetings| {
+        let meeting = meetings.iter_mut().find(|m| m.id == id)?;
+        meeting.subject = request.subject;
+        meeting.starts_at = request.starts_at;
+        meeting.ends_at = request.ends_at;
+        meeting.password_required = request.password_required;
+        meeting.coorganizers = all
+            .into_iter()
+            .filter(|o| request.coorganizer_keys.contains(&o.key))
+            .collect();
+        Some(meeting.clone())
+    })
+    .ok_or(ApiFailure::NotFound)
+}
+
+pub async fn cancel_meeting(id: String) -> Result<(), ApiFailure> {
+    with_meetings(|meetings| meetings.retain(|m| m.id != id));
+    Ok(())
+}
+
+/// Nowhere real: the demo starts nothing at GoTo.
+pub async fn start_meeting(_id: String) -> Result<String, ApiFailure> {
+    Ok("about:blank".to_owned())
 }
 
 pub async fn session() -> Result<meeting::SessionInfo, ApiFailure> {
@@ -228,17 +337,19 @@ pub async fn create_meeting(request: CreateMeeting) -> Result<Meeting, ApiFailur
             .collect(),
         ..demo_meeting(DEMO_MEETING_ID)
     };
-    LAST_CREATED.with(|last| *last.borrow_mut() = Some(meeting.clone()));
+    with_meetings(|meetings| {
+        meetings.retain(|m| m.id != meeting.id);
+        meetings.push(meeting.clone());
+    });
     Ok(meeting)
 }
 
 pub async fn meeting(id: String) -> Result<Meeting, ApiFailure> {
-    if scenario() == Some(Scenario::NotFound) || id != DEMO_MEETING_ID {
+    if scenario() == Some(Scenario::NotFound) {
         return Err(ApiFailure::NotFound);
     }
-    Ok(LAST_CREATED
-        .with(|last| last.borrow().clone())
-        .unwrap_or_else(|| demo_meeting(&id)))
+    with_meetings(|meetings| meetings.iter().find(|m| m.id == id).cloned())
+        .ok_or(ApiFailure::NotFound)
 }
 
 /// In the errors scenario, a form with something wrong in every field, sent at once.

@@ -1,12 +1,13 @@
 //! What the person typed survives a reload, a failed request and the sign-in round trip.
 //!
-//! The draft lives in `localStorage`; it holds no secret (the meeting password is only a
-//! yes/no: GoTo asks the organizer for the password itself). The idempotency key of the last
-//! unanswered submission lives in `sessionStorage`, so sending the same meeting again after a
-//! reload still makes one meeting, not two.
+//! Each form has its own slot: the new meeting's, and one per meeting being changed. A draft
+//! lives in `localStorage`; it holds no secret (the meeting password is only a yes/no: GoTo
+//! asks the organizer for the password itself). The idempotency key of the last unanswered
+//! submission lives in `sessionStorage`, so sending the same thing again after a reload still
+//! makes one meeting (or one change), not two.
 
 use meeting::local_time::meeting_times;
-use meeting::{CreateMeeting, Organizer};
+use meeting::{CreateMeeting, Meeting, Organizer};
 use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
@@ -42,6 +43,31 @@ fn remove(storage: Option<Storage>, key: &str) {
     }
 }
 
+/// Which form a draft belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The create page's form.
+    New,
+    /// The change form of the meeting with this id.
+    Change(String),
+}
+
+impl Slot {
+    fn draft_key(&self) -> String {
+        match self {
+            Slot::New => DRAFT_KEY.to_owned(),
+            Slot::Change(id) => format!("{DRAFT_KEY}.change.{id}"),
+        }
+    }
+
+    fn attempt_key(&self) -> String {
+        match self {
+            Slot::New => ATTEMPT_KEY.to_owned(),
+            Slot::Change(id) => format!("{ATTEMPT_KEY}.change.{id}"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub subject: String,
@@ -67,13 +93,24 @@ impl Draft {
         }
     }
 
-    /// The saved draft, or an empty form at the next half hour. A draft whose meeting would
-    /// already have started gets the default times again and keeps the rest.
+    /// The meeting as it is, in the change form's terms.
+    fn of(meeting: &Meeting) -> Draft {
+        let (date, start, end) = browser_time::slot_of(meeting.starts_at, meeting.ends_at);
+        Draft {
+            subject: meeting.subject.clone(),
+            date,
+            start,
+            end,
+            password_required: meeting.password_required,
+            coorganizers: meeting.coorganizers.clone(),
+        }
+    }
+
+    /// The saved draft of the new meeting, or an empty form at the next half hour. A draft
+    /// whose meeting would already have started gets the default times again and keeps the rest.
     pub fn load() -> Draft {
         remove(session(), OLD_PASSWORD_KEY);
-        let Some(mut draft) =
-            read(local(), DRAFT_KEY).and_then(|json| crate::json::from_str::<Draft>(&json))
-        else {
+        let Some(mut draft) = Draft::read(&Slot::New) else {
             return Draft::fresh();
         };
         let started = meeting_times(
@@ -92,30 +129,54 @@ impl Draft {
         draft
     }
 
-    pub fn save(&self) {
+    /// The unsaved change of `meeting` typed earlier, or the meeting as it is.
+    pub fn load_change(meeting: &Meeting) -> Draft {
+        Draft::read(&Slot::Change(meeting.id.clone())).unwrap_or_else(|| Draft::of(meeting))
+    }
+
+    fn read(slot: &Slot) -> Option<Draft> {
+        read(local(), &slot.draft_key()).and_then(|json| crate::json::from_str::<Draft>(&json))
+    }
+
+    pub fn save(&self, slot: &Slot) {
         // The demo's broken form is shown, never kept: the other scenarios start clean.
         #[cfg(debug_assertions)]
         if crate::demo::broken_draft().is_some() {
             return;
         }
         if let Some(json) = crate::json::to_string(self) {
-            write(local(), DRAFT_KEY, &json);
+            write(local(), &slot.draft_key(), &json);
         }
     }
 
-    /// After the meeting was made, or when the person signs out.
-    pub fn clear() {
-        remove(local(), DRAFT_KEY);
-        remove(session(), ATTEMPT_KEY);
+    /// After the meeting was made or changed.
+    pub fn clear(slot: &Slot) {
+        remove(local(), &slot.draft_key());
+        remove(session(), &slot.attempt_key());
+    }
+
+    /// When the person signs out: every form's draft goes with the session.
+    pub fn clear_all() {
+        Draft::clear(&Slot::New);
+        let Some(storage) = local() else { return };
+        let prefix = format!("{DRAFT_KEY}.change.");
+        let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| key.starts_with(&prefix))
+            .collect();
+        for key in keys {
+            let _ = storage.remove_item(&key);
+        }
     }
 }
 
-/// The idempotency key for sending `meeting`: the previous one if this very meeting was sent
-/// before without a definite answer, a new one otherwise.
-pub fn idempotency_key_for(meeting: &CreateMeeting) -> String {
+/// The idempotency key for sending `meeting` from `slot`'s form: the previous one if this very
+/// request was sent before without a definite answer, a new one otherwise.
+pub fn idempotency_key_for(slot: &Slot, meeting: &CreateMeeting) -> String {
     // Stored as `key` + newline + the request's JSON: comparing the JSON needs no parser.
     let request = crate::json::to_string(meeting).unwrap_or_default();
-    let previous = read(session(), ATTEMPT_KEY).and_then(|attempt| {
+    let attempt_key = slot.attempt_key();
+    let previous = read(session(), &attempt_key).and_then(|attempt| {
         let (key, sent) = attempt.split_once('\n')?;
         (sent == request).then(|| key.to_owned())
     });
@@ -123,6 +184,6 @@ pub fn idempotency_key_for(meeting: &CreateMeeting) -> String {
         return key;
     }
     let key = api::new_idempotency_key();
-    write(session(), ATTEMPT_KEY, &format!("{key}\n{request}"));
+    write(session(), &attempt_key, &format!("{key}\n{request}"));
     key
 }

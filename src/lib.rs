@@ -12,18 +12,20 @@ pub mod draft;
 pub mod json;
 pub mod language;
 pub mod pages;
-pub mod router;
 pub mod text;
 
 use leptos::prelude::*;
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::path;
 
-use crate::app::{Header, JustCreated, SessionState, SignedIn};
+use crate::app::{Flash, Header, JustCreated, SessionState, SignedIn};
 use crate::language::Language;
 use crate::pages::create_meeting::{CreateIntro, CreateMeetingPage};
+use crate::pages::edit_meeting::EditMeetingPage;
 use crate::pages::meeting_created::MeetingCreatedPage;
 use crate::pages::meeting_details::MeetingDetailsPage;
+use crate::pages::my_meetings::MyMeetingsPage;
 use crate::pages::not_found::NotFoundPage;
-use crate::router::{Location, Page};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -32,54 +34,86 @@ pub fn App() -> impl IntoView {
     let language = Language::provide();
     SessionState::provide();
     JustCreated::provide();
-    Location::provide();
+    Flash::provide();
     // A change of language rebuilds the frame and the page in the new one. The session, the
-    // address and the meeting just made live above, and the draft in storage, so nothing is
-    // asked for again.
-    move || {
-        language.get();
-        view! { <Frame/> }
+    // address (the router) and the meeting just made live above, and the drafts in storage,
+    // so nothing is asked for again.
+    view! {
+        <Router>
+            {move || {
+                language.get();
+                view! { <Frame/> }
+            }}
+        </Router>
     }
 }
 
 #[component]
 fn Frame() -> impl IntoView {
-    let page = crate::router::use_location().page();
     view! {
-            <Header/>
-            {
-                #[cfg(debug_assertions)]
-                view! { <demo::DemoBanner/> }
-            }
-            <main class="page">
-                {move || match page.get() {
-                    Page::Create => {
-                        view! {
-                            <CreateIntro/>
-                            <SignedIn under_heading=true>
-                                <CreateMeetingPage/>
-                            </SignedIn>
-                        }
-                            .into_any()
-                    }
-                    Page::Created(id) => {
-                        view! {
-                            <SignedIn alongside_check=true>
-                                <MeetingCreatedPage id=id.clone()/>
-                            </SignedIn>
-                        }
-                            .into_any()
-                    }
-                    Page::Details(id) => {
-                        view! {
-                            <SignedIn alongside_check=true>
-                                <MeetingDetailsPage id=id.clone()/>
-                            </SignedIn>
-                        }
-                            .into_any()
-                    }
-                    Page::NotFound => view! { <NotFoundPage/> }.into_any(),
-                }}
-            </main>
+        <Header/>
+        {
+            #[cfg(debug_assertions)]
+            view! { <demo::DemoBanner/> }
+        }
+        <main class="page">
+            <FlatRoutes fallback=NotFoundPage>
+                <Route path=path!("/") view=CreateRoute/>
+                <Route path=path!("/meetings") view=MyMeetingsRoute/>
+                <Route path=path!("/meetings/:id") view=DetailsRoute/>
+                <Route path=path!("/meetings/:id/created") view=CreatedRoute/>
+                <Route path=path!("/meetings/:id/edit") view=EditRoute/>
+            </FlatRoutes>
+        </main>
+    }
+}
+
+#[component]
+fn CreateRoute() -> impl IntoView {
+    view! {
+        <CreateIntro/>
+        <SignedIn under_heading=true>
+            <CreateMeetingPage/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn MyMeetingsRoute() -> impl IntoView {
+    view! {
+        <SignedIn alongside_check=true>
+            <MyMeetingsPage/>
+        </SignedIn>
+    }
+}
+
+// A meeting's pages start alongside the session check and show their own loading state. Each
+// reads the `:id` of the address itself (`MeetingLoader`), so one meeting's details linking
+// to another's loads the other.
+
+#[component]
+fn DetailsRoute() -> impl IntoView {
+    view! {
+        <SignedIn alongside_check=true>
+            <MeetingDetailsPage/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn CreatedRoute() -> impl IntoView {
+    view! {
+        <SignedIn alongside_check=true>
+            <MeetingCreatedPage/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn EditRoute() -> impl IntoView {
+    view! {
+        <SignedIn alongside_check=true>
+            <EditMeetingPage/>
+        </SignedIn>
     }
 }

@@ -86,6 +86,29 @@ pub enum Key {
     NoLicenceTitle,
     NoLicenceLead,
     SwitchAccount,
+    MyMeetings,
+    MyMeetingsTitle,
+    MyMeetingsLead,
+    NoMeetings,
+    MeetingsLoadFailed,
+    CoorganizersUnknown,
+    ChangeMeeting,
+    ChangeTitle,
+    SaveChanges,
+    Saving,
+    ChangesSaved,
+    CancelMeeting,
+    ConfirmCancel,
+    KeepMeeting,
+    Cancelling,
+    StartMeeting,
+    Starting,
+    StartBlocked,
+    OpenInGoTo,
+    CoorganizerNote,
+    ViewerNote,
+    NotOrganizerTitle,
+    BackToMeeting,
 }
 
 pub fn text(lang: Lang, key: Key) -> &'static str {
@@ -170,6 +193,29 @@ fn english(key: Key) -> &'static str {
         NoLicenceTitle => "Your GoTo account has no GoToMeeting licence",
         NoLicenceLead => "So you cannot schedule meetings here. Ask your GoTo administrator to assign you a GoToMeeting licence.",
         SwitchAccount => "Sign out to use another account",
+        MyMeetings => "My meetings",
+        MyMeetingsTitle => "Your upcoming meetings",
+        MyMeetingsLead => "Every meeting you scheduled that has not ended yet, in your time zone.",
+        NoMeetings => "You have no upcoming meetings.",
+        MeetingsLoadFailed => "Your meetings could not be loaded.",
+        CoorganizersUnknown => "Co-organizers: open the meeting to see them.",
+        ChangeMeeting => "Change",
+        ChangeTitle => "Change meeting",
+        SaveChanges => "Save changes",
+        Saving => "Saving…",
+        ChangesSaved => "Changes saved.",
+        CancelMeeting => "Cancel meeting",
+        ConfirmCancel => "Yes, cancel it",
+        KeepMeeting => "No, keep it",
+        Cancelling => "Cancelling…",
+        StartMeeting => "Start meeting",
+        Starting => "Starting…",
+        StartBlocked => "Your browser blocked the GoTo window. Open it from here:",
+        OpenInGoTo => "Start in GoTo",
+        CoorganizerNote => "You are a co-organizer of this meeting: you can start it. Only the person who scheduled it can change or cancel it.",
+        ViewerNote => "Only the person who scheduled this meeting can change or cancel it.",
+        NotOrganizerTitle => "You cannot change this meeting",
+        BackToMeeting => "Back to the meeting",
     }
 }
 
@@ -248,6 +294,29 @@ fn spanish(key: Key) -> &'static str {
         NoLicenceTitle => "Tu cuenta de GoTo no tiene licencia de GoToMeeting",
         NoLicenceLead => "Por eso no puedes programar reuniones aquí. Pide a tu administrador de GoTo que te asigne una licencia de GoToMeeting.",
         SwitchAccount => "Cerrar sesión para usar otra cuenta",
+        MyMeetings => "Mis reuniones",
+        MyMeetingsTitle => "Tus próximas reuniones",
+        MyMeetingsLead => "Todas las reuniones que programaste y que aún no han terminado, en tu zona horaria.",
+        NoMeetings => "No tienes reuniones próximas.",
+        MeetingsLoadFailed => "No se pudieron cargar tus reuniones.",
+        CoorganizersUnknown => "Coorganizadores: abre la reunión para verlos.",
+        ChangeMeeting => "Cambiar",
+        ChangeTitle => "Cambiar la reunión",
+        SaveChanges => "Guardar cambios",
+        Saving => "Guardando…",
+        ChangesSaved => "Cambios guardados.",
+        CancelMeeting => "Cancelar reunión",
+        ConfirmCancel => "Sí, cancelarla",
+        KeepMeeting => "No, mantenerla",
+        Cancelling => "Cancelando…",
+        StartMeeting => "Iniciar reunión",
+        Starting => "Iniciando…",
+        StartBlocked => "El navegador ha bloqueado la ventana de GoTo. Ábrela desde aquí:",
+        OpenInGoTo => "Iniciar en GoTo",
+        CoorganizerNote => "Eres coorganizador de esta reunión: puedes iniciarla. Solo quien la programó puede cambiarla o cancelarla.",
+        ViewerNote => "Solo quien programó esta reunión puede cambiarla o cancelarla.",
+        NotOrganizerTitle => "No puedes cambiar esta reunión",
+        BackToMeeting => "Volver a la reunión",
     }
 }
 
@@ -356,6 +425,38 @@ pub fn coorganizers_at_limit(lang: Lang, max: usize) -> String {
 
 pub fn organizer_label(_lang: Lang, name: &str, email: &str) -> String {
     format!("{name} — {email}")
+}
+
+/// "With Ana Pérez and Jon Ibarra": a meeting's co-organizers on one line of the list.
+pub fn with_people(lang: Lang, names: &[String]) -> String {
+    let and = match lang {
+        Lang::En => " and ",
+        Lang::Es => " y ",
+    };
+    let list = match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    };
+    match lang {
+        Lang::En => format!("With {list}"),
+        Lang::Es => format!("Con {list}"),
+    }
+}
+
+/// The question before a meeting is cancelled: which meeting, and when.
+pub fn cancel_question(lang: Lang, subject: &str, date: &str, time: &str) -> String {
+    match lang {
+        Lang::En => format!("Cancel “{subject}” on {date} at {time}? It is removed from GoToMeeting and its join link stops working."),
+        Lang::Es => format!("¿Cancelar «{subject}» del {date} a las {time}? Se elimina de GoToMeeting y su enlace deja de funcionar."),
+    }
+}
+
+pub fn cancelled(lang: Lang, subject: &str) -> String {
+    match lang {
+        Lang::En => format!("“{subject}” is cancelled."),
+        Lang::Es => format!("«{subject}» está cancelada."),
+    }
 }
 
 /// What to tell the person when a request failed, and what to do about it.

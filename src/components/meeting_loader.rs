@@ -3,18 +3,23 @@ use meeting::{Meeting, MeetingId};
 
 use crate::api::{self, ApiFailure};
 use crate::app::{JustCreated, Loading, Session, SessionState};
+use crate::components::loader::load;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::pages::not_found::NotFound;
 use crate::text::{self, text, use_lang, Key};
 
 /// Shows the meeting `id` through `show`: the one just made if it is that one, otherwise
 /// fetched. An id that cannot exist, or one the backend does not know, is "not found".
+/// `show` is a plain function, not a generic: one copy of the loader serves every page.
 #[component]
-pub fn MeetingLoader<S, V>(id: String, show: S) -> impl IntoView
-where
-    S: Fn(Meeting) -> V + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+pub fn MeetingLoader(show: fn(Meeting) -> AnyView) -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    // Built again for another id: a link from one meeting to another reuses the route.
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    move || load_meeting(id.get(), show)
+}
+
+fn load_meeting(id: String, show: fn(Meeting) -> AnyView) -> AnyView {
     let lang = use_lang();
     let Some(id) = MeetingId::parse(&id) else {
         return view! { <NotFound message=text(lang, Key::NotFoundMeeting)/> }.into_any();
@@ -23,29 +28,16 @@ where
         return show(meeting).into_any();
     }
     let session = expect_context::<SessionState>();
-    // A signal filled by a task rather than a LocalResource: the id never changes here, and
-    // the resource's machinery cost about 2 KB of the first load for this one use. Every load
-    // runs untracked under this component's owner, so leaving the page aborts the request
-    // (api.rs), also for the load "Try again" starts from a view that the load replaces.
-    let meeting = RwSignal::new(None::<Result<Meeting, ApiFailure>>);
-    let owner = Owner::current();
-    let load = move || {
-        meeting.set(None);
+    let (meeting, load) = load(move || {
         let id = id.clone();
-        let task = async move {
+        async move {
             let answer = api::meeting(id).await;
             if let Err(failure) = &answer {
                 session.note(failure);
             }
-            meeting.try_set(Some(answer));
-        };
-        let start = move || untrack(|| leptos::task::spawn_local_scoped(task));
-        match &owner {
-            Some(owner) => owner.with(start),
-            None => start(),
+            answer
         }
-    };
-    load();
+    });
     // A 401 that came while the session was still being checked was not noted (see
     // `SessionState::note`). Should the check then say "signed in" (the session ended in
     // between, or GoTo refused its token even after a refresh), note it now: the gate shows

@@ -5,13 +5,13 @@ use crate::app::set_title;
 use crate::browser_time;
 use crate::components::copy_button::CopyButton;
 use crate::components::meeting_loader::MeetingLoader;
-use crate::router::Link;
 use crate::text::{self, text, use_lang, Key};
+use leptos_router::components::A;
 
 /// "New meeting": it worked, here is the link to share.
 #[component]
-pub fn MeetingCreatedPage(id: String) -> impl IntoView {
-    view! { <MeetingLoader id show=|meeting| view! { <Created meeting/> }/> }
+pub fn MeetingCreatedPage() -> impl IntoView {
+    view! { <MeetingLoader show=|meeting| view! { <Created meeting/> }.into_any()/> }
 }
 
 #[component]
@@ -36,12 +36,15 @@ fn Created(meeting: Meeting) -> impl IntoView {
             </p>
             <CopyButton id="copy-join-url" value=meeting.join_url.clone()/>
             <div class="actions">
-                <Link href=format!("/meetings/{}", meeting.id) id="view-details" class="button">
+                <A href=format!("/meetings/{}", meeting.id) exact=true {..} id="view-details" class="button">
                     {text(lang, Key::ViewDetails)}
-                </Link>
-                <Link href="/" id="schedule-another" class="button secondary">
+                </A>
+                <A href="/" exact=true {..} id="schedule-another" class="button secondary">
                     {text(lang, Key::ScheduleAnother)}
-                </Link>
+                </A>
+                <A href="/meetings" exact=true {..} id="to-my-meetings" class="button secondary">
+                    {text(lang, Key::MyMeetings)}
+                </A>
             </div>
         </section>
     }

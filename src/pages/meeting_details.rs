@@ -1,16 +1,22 @@
-use leptos::prelude::*;
-use meeting::{Meeting, MeetingId};
+//! "Meeting details": everything about one meeting, and what the person may do with it.
 
-use crate::app::set_title;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use meeting::{Meeting, MeetingId, MeetingRole};
+
+use crate::app::{set_title, Flash};
 use crate::browser_time;
+use crate::components::cancel_meeting::CancelMeeting;
 use crate::components::copy_button::CopyButton;
 use crate::components::meeting_loader::MeetingLoader;
-use crate::router::Link;
+use crate::components::notice::{Notice, NoticeKind};
+use crate::components::start_meeting::StartMeeting;
 use crate::text::{self, text, use_lang, Key};
+use leptos_router::components::A;
 
 #[component]
-pub fn MeetingDetailsPage(id: String) -> impl IntoView {
-    view! { <MeetingLoader id show=|meeting| view! { <Details meeting/> }/> }
+pub fn MeetingDetailsPage() -> impl IntoView {
+    view! { <MeetingLoader show=|meeting| view! { <Details meeting/> }.into_any()/> }
 }
 
 #[component]
@@ -26,11 +32,59 @@ fn Details(meeting: Meeting) -> impl IntoView {
         conference_call_info,
         password_required,
         coorganizers,
+        role,
     } = meeting;
+    let saved = Flash::take();
+    let meeting_id = MeetingId::parse(&id);
     let ics = format!("/api/meetings/{id}/invite.ics");
-    let grouped_id = MeetingId::parse(&id)
-        .map(|id| id.display_grouped())
-        .unwrap_or(id);
+    let grouped_id = meeting_id
+        .as_ref()
+        .map(MeetingId::display_grouped)
+        .unwrap_or_else(|| id.clone());
+    let navigate = use_navigate();
+    let cancelled_subject = subject.clone();
+    let flash = Flash::get();
+    let cancelled: std::rc::Rc<dyn Fn()> = std::rc::Rc::new(move || {
+        flash.say(text::cancelled(lang, &cancelled_subject));
+        navigate("/meetings", Default::default());
+    });
+    // What the person may do: the organizer everything, a co-organizer start (and is told
+    // why not the rest), anyone else only look.
+    let controls = meeting_id.map(|meeting_id| {
+        let note = match role {
+            MeetingRole::Organizer => None,
+            MeetingRole::Coorganizer => Some(Key::CoorganizerNote),
+            MeetingRole::Viewer => Some(Key::ViewerNote),
+        };
+        view! {
+            {note
+                .map(|key| {
+                    view! {
+                        <Notice kind=NoticeKind::Info id="role-note">
+                            {text(lang, key)}
+                        </Notice>
+                    }
+                })}
+            <div class="actions">
+                {role.may_start().then(|| view! { <StartMeeting id=meeting_id.clone()/> })}
+                {role
+                    .may_change()
+                    .then(|| {
+                        view! {
+                            <A href=format!("/meetings/{meeting_id}/edit") exact=true {..} id="change-meeting" class="button secondary">
+                                {text(lang, Key::ChangeMeeting)}
+                            </A>
+                            <CancelMeeting
+                                id=meeting_id.clone()
+                                subject=subject.clone()
+                                starts_at
+                                cancelled=cancelled.clone()
+                            />
+                        }
+                    })}
+            </div>
+        }
+    });
     let ends = if browser_time::same_local_day(starts_at, ends_at) {
         browser_time::format_time(lang, ends_at)
     } else {
@@ -61,9 +115,18 @@ fn Details(meeting: Meeting) -> impl IntoView {
         }
     };
     view! {
+        {saved
+            .map(|message| {
+                view! {
+                    <Notice kind=NoticeKind::Info id="saved-note">
+                        {message}
+                    </Notice>
+                }
+            })}
         <section class="card details">
             <p class="label">{text(lang, Key::DetailsTitle)}</p>
-            <h1 id="meeting-subject">{subject}</h1>
+            <h1 id="meeting-subject">{subject.clone()}</h1>
+            {controls}
             <dl>
                 {row(Key::DateLabel, "meeting-date", browser_time::format_date(lang, starts_at))}
                 {row(Key::StartsLabel, "meeting-start", browser_time::format_time(lang, starts_at))}
@@ -106,9 +169,12 @@ fn Details(meeting: Meeting) -> impl IntoView {
                 <a id="add-to-calendar" class="button secondary" rel="external" download href=ics>
                     {text(lang, Key::AddToCalendar)}
                 </a>
-                <Link href="/" id="schedule-another" class="button">
+                <A href="/" exact=true {..} id="schedule-another" class="button">
                     {text(lang, Key::ScheduleAnother)}
-                </Link>
+                </A>
+                <A href="/meetings" exact=true {..} id="to-my-meetings" class="button secondary">
+                    {text(lang, Key::MyMeetings)}
+                </A>
             </div>
         </section>
     }

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::app::set_title;
-use crate::router::Link;
 use crate::text::{text, use_lang, Key};
+use leptos_router::components::A;
 
 /// A clear "not found" with a way on; `message` says what was not found.
 #[component]
@@ -13,9 +13,9 @@ pub fn NotFound(message: &'static str) -> impl IntoView {
         <section id="not-found" class="card">
             <h1>{text(lang, Key::NotFoundTitle)}</h1>
             <p>{message}</p>
-            <Link href="/" class="button">
+            <A href="/" exact=true {..} class="button">
                 {text(lang, Key::BackHome)}
-            </Link>
+            </A>
         </section>
     }
 }

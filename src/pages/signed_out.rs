@@ -1,7 +1,7 @@
-use crate::router::use_location;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_location;
 use wasm_bindgen::JsValue;
 
 use crate::api;
@@ -76,7 +76,15 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
     let lang = use_lang();
     let session = expect_context::<SessionState>();
     let location = use_location();
-    let href = move || api::login_href(&location.path_and_query());
+    let href = move || {
+        let (path, search) = (location.pathname.get(), location.search.get());
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        api::login_href(&here)
+    };
     // A random value only this frame knows, carried by the popup's sign-in address: the
     // backend hands the session code over only with it (a UUID is URL-safe as it is).
     let nonce = StoredValue::new(api::new_idempotency_key());

@@ -8,17 +8,20 @@ use std::process::Command;
 use crate::cmd;
 use crate::tools::BuildTools;
 
-/// First-load transfer budget (HTML + CSS + JS + wasm, brotli), from issue 5. The build, and so
-/// `cargo xtask test`, fails above it, as does `cargo xtask size`.
+/// First-load transfer budget (HTML + CSS + JS + wasm, brotli): 120 KB from issue 5, 160 KB
+/// from issue 14 (leptos_router and five pages). The build, and so `cargo xtask test`, fails
+/// above it, as does `cargo xtask size`.
 ///
-/// 117.3 KB measured. What it took, from 205.9 KB (each measured on the app): the wasm built
+/// With leptos_router (issue 14): 180.9 KB at first, 156.9 KB after `FlatRoutes` in place of
+/// nested `Routes` (10.2 KB), one non-generic form for create and change, pages that read
+/// their own `:id`, and no `Action` or `LocalResource`. Before it, 117.3 KB measured. What it took, from 205.9 KB (each measured on the app): the wasm built
 /// by a pinned nightly with the standard library rebuilt to abort on panic, with
 /// `erase_components` and without `Debug` formatting (`release_wasm_env`); times on the wire
-/// read and written by hand (`meeting::wire_time`); no router crate (`src/router.rs`, 36.6 KB);
+/// read and written by hand (`meeting::wire_time`); no router crate then (36.6 KB);
 /// JSON through the browser's own parser (`src/json.rs`); no `LocalResource` (7.7 KB); short
 /// import names and a minified glue (`shrink_glue`). Code splitting would not have done it:
 /// a build without the created and details pages was only 11 KB smaller.
-pub const BUDGET_BYTES: u64 = 120 * 1024;
+pub const BUDGET_BYTES: u64 = 160 * 1024;
 
 const COMPRESSIBLE: &[&str] = &[
     "html",
@@ -371,10 +374,10 @@ mod tests {
     }
 
     #[test]
-    fn the_budget_is_120_kb_and_one_byte_more_fails() {
-        assert_eq!(within_budget(122_880), Ok(122_880));
+    fn the_budget_is_160_kb_and_one_byte_more_fails() {
+        assert_eq!(within_budget(163_840), Ok(163_840));
         let over = within_budget(BUDGET_BYTES + 1).unwrap_err();
-        assert!(over.contains("over the 122880 B budget by 1 B"), "{over}");
+        assert!(over.contains("over the 163840 B budget by 1 B"), "{over}");
     }
 
     #[test]
