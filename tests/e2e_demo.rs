@@ -120,6 +120,42 @@ async fn every_demo_page_shows_made_up_data_without_a_backend() {
             .screenshot(&format!("demo-not-found-{size_name}"))
             .await;
 
+        // The pages of issue 14: the list (grouped by day), its empty state, the change
+        // form filled in, and a co-organizer's view of the details.
+        open("meetings").await;
+        browser
+            .wait_for_text("#meeting-list", "Quarterly planning")
+            .await;
+        browser
+            .wait_for_text("#meeting-list", "Design review")
+            .await;
+        browser
+            .screenshot(&format!("demo-meetings-{size_name}"))
+            .await;
+
+        open("meetings-empty").await;
+        browser.wait_for("#no-meetings").await;
+
+        open("change").await;
+        browser.wait_for("form#change-meeting-form").await;
+        assert_eq!(browser.value("#subject").await, "Quarterly planning");
+        browser
+            .screenshot(&format!("demo-change-{size_name}"))
+            .await;
+
+        open("coorganizer").await;
+        browser.wait_for("#role-note").await;
+        browser.wait_for("#start-meeting").await;
+        assert!(
+            browser
+                .client
+                .find_all(fantoccini::Locator::Css("#change-meeting"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "a co-organizer is offered no change"
+        );
+
         open("no-licence").await;
         browser
             .wait_for_text("#no-licence", "no GoToMeeting licence")

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         Some("schemathesis") => schemathesis::run(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against the 120 KB budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  schemathesis  only the API's Schemathesis run (part of test)"
+                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  schemathesis  only the API's Schemathesis run (part of test)"
             );
             return ExitCode::from(2);
         }
