@@ -241,6 +241,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
     let keeper = TokenKeeper::new(store.clone(), user_oauth.clone());
     let api = GoToApi::new(&endpoints.api_root, http, throttle, support_log);
     Ok(AppState(Arc::new(Inner {
+        cookies: session::Cookies::for_deployment(&config.public_url, config.cross_site_cookies),
         config,
         store,
         user_oauth,

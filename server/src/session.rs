@@ -1,8 +1,11 @@
 //! The session cookie and the extractor that turns it into the signed-in person.
 //!
 //! The cookie holds only a random id (256 bits); everything else stays server-side.
-//! `__Host-` pins it to this origin (Secure, Path=/, no Domain). Browsers accept Secure
-//! cookies on http://127.0.0.1 and http://localhost, so local runs keep the same attributes.
+//! `__Host-` pins it to this origin (Secure, Path=/, no Domain) wherever the app is served
+//! over https. A local run on a plain-http loopback address (`cargo xtask run`,
+//! `http://127.0.0.1:8080`) is the one exception: WebKit (every browser on an iPhone, Safari
+//! on a Mac) stores no Secure cookie over http, loopback included, so there the cookies are
+//! neither Secure nor `__Host-` (which demands Secure). Chromium and Firefox accept either.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -15,8 +18,14 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::SessionRecord;
 
+/// The session cookie's name on https (and on a cross-site loopback portal, see `Cookies`).
 pub const SESSION_COOKIE: &str = "__Host-meetings-session";
+/// The login transaction cookie's name on https.
 pub const LOGIN_COOKIE: &str = "__Host-meetings-login";
+/// The session cookie's name on a plain-http loopback address.
+pub const LOCAL_SESSION_COOKIE: &str = "meetings-session";
+/// The login transaction cookie's name on a plain-http loopback address.
+pub const LOCAL_LOGIN_COOKIE: &str = "meetings-login";
 
 pub fn random_id() -> String {
     let mut bytes = [0u8; 32];
@@ -24,48 +33,98 @@ pub fn random_id() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Lax when the portal is the same site as the app; `None; Partitioned` (CHIPS) when the
-/// portal is another site, where a Lax cookie would not be sent inside its iframe.
-pub fn session_cookie(
-    id: String,
-    max_age: std::time::Duration,
+/// The cookies this deployment sets, decided once from its public URL and its portal setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cookies {
+    /// Secure and `__Host-`: everywhere but a same-site local run over plain http.
+    secure: bool,
+    /// `SameSite=None; Partitioned` (a portal on another site) rather than Lax.
     cross_site: bool,
-) -> Cookie<'static> {
-    let builder = Cookie::build((SESSION_COOKIE, id))
-        .path("/")
-        .secure(true)
-        .http_only(true)
-        .max_age(cookie_duration(max_age));
-    if cross_site {
-        builder.same_site(SameSite::None).partitioned(true).build()
-    } else {
-        builder.same_site(SameSite::Lax).build()
+}
+
+impl Cookies {
+    /// A cross-site portal keeps Secure even on loopback http: browsers refuse
+    /// `SameSite=None` without it. WebKit, which stores no Secure cookie over http, is served
+    /// such a portal over https only (README, "Browsers").
+    pub fn for_deployment(public_url: &str, cross_site: bool) -> Cookies {
+        let local_http = url::Url::parse(public_url).is_ok_and(|u| {
+            u.scheme() == "http"
+                && match u.host() {
+                    Some(url::Host::Domain(d)) => d == "localhost",
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    None => false,
+                }
+        });
+        Cookies {
+            secure: cross_site || !local_http,
+            cross_site,
+        }
     }
-}
 
-/// The login transaction cookie must be SameSite=Lax: the callback is a top-level
-/// navigation coming from GoTo's site, and a Strict cookie would not be sent on it.
-pub fn login_cookie(id: String) -> Cookie<'static> {
-    Cookie::build((LOGIN_COOKIE, id))
-        .path("/")
-        .secure(true)
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .max_age(CookieDuration::minutes(10))
-        .build()
-}
+    pub fn session_name(self) -> &'static str {
+        if self.secure {
+            SESSION_COOKIE
+        } else {
+            LOCAL_SESSION_COOKIE
+        }
+    }
 
-/// A cookie that deletes `name`. A partitioned cookie is only deleted by a partitioned
-/// removal, so the flag follows the deployment's setting.
-pub fn removal(name: &'static str, partitioned: bool) -> Cookie<'static> {
-    let mut cookie = Cookie::build((name, ""))
-        .path("/")
-        .secure(true)
-        .http_only(true)
-        .partitioned(partitioned)
-        .build();
-    cookie.make_removal();
-    cookie
+    pub fn login_name(self) -> &'static str {
+        if self.secure {
+            LOGIN_COOKIE
+        } else {
+            LOCAL_LOGIN_COOKIE
+        }
+    }
+
+    /// Lax when the portal is the same site as the app; `None; Partitioned` (CHIPS) when the
+    /// portal is another site, where a Lax cookie would not be sent inside its iframe.
+    pub fn session(self, id: String, max_age: std::time::Duration) -> Cookie<'static> {
+        let builder = Cookie::build((self.session_name(), id))
+            .path("/")
+            .secure(self.secure)
+            .http_only(true)
+            .max_age(cookie_duration(max_age));
+        if self.cross_site {
+            builder.same_site(SameSite::None).partitioned(true).build()
+        } else {
+            builder.same_site(SameSite::Lax).build()
+        }
+    }
+
+    /// The login transaction cookie must be SameSite=Lax: the callback is a top-level
+    /// navigation coming from GoTo's site, and a Strict cookie would not be sent on it.
+    pub fn login(self, id: String) -> Cookie<'static> {
+        Cookie::build((self.login_name(), id))
+            .path("/")
+            .secure(self.secure)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(CookieDuration::minutes(10))
+            .build()
+    }
+
+    /// Deletes the session cookie. A partitioned cookie is only deleted by a partitioned
+    /// removal, so the flag follows the deployment's setting.
+    pub fn session_removal(self) -> Cookie<'static> {
+        self.removal(self.session_name(), self.cross_site)
+    }
+
+    pub fn login_removal(self) -> Cookie<'static> {
+        self.removal(self.login_name(), false)
+    }
+
+    fn removal(self, name: &'static str, partitioned: bool) -> Cookie<'static> {
+        let mut cookie = Cookie::build((name, ""))
+            .path("/")
+            .secure(self.secure)
+            .http_only(true)
+            .partitioned(partitioned)
+            .build();
+        cookie.make_removal();
+        cookie
+    }
 }
 
 fn cookie_duration(d: std::time::Duration) -> CookieDuration {
@@ -87,7 +146,7 @@ impl FromRequestParts<AppState> for CurrentSession {
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let id = jar
-            .get(SESSION_COOKIE)
+            .get(state.cookies.session_name())
             .map(|c| c.value().to_owned())
             .ok_or(AppError::NotSignedIn)?;
         let record = state
@@ -102,5 +161,45 @@ impl FromRequestParts<AppState> for CurrentSession {
             }
         }
         Ok(CurrentSession { id, record })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both kinds pinned: https keeps `__Host-` and Secure; a local http run drops both,
+    /// except for a cross-site portal, whose `SameSite=None` needs Secure.
+    #[test]
+    fn cookie_attributes_follow_the_public_origin() {
+        let cases = [
+            ("https://meetings.example.com", false, true),
+            ("https://127.0.0.1:8443", false, true),
+            ("http://127.0.0.1:8080", false, false),
+            ("http://localhost:8080", false, false),
+            ("http://[::1]:8080", false, false),
+            ("http://127.0.0.1:8080", true, true),
+            // Not loopback: plain http elsewhere is a misconfiguration, never made laxer.
+            ("http://meetings.example.com", false, true),
+            ("http://localhost.example.com", false, true),
+        ];
+        for (url, cross_site, secure) in cases {
+            let cookies = Cookies::for_deployment(url, cross_site);
+            let session = cookies
+                .session("id".into(), std::time::Duration::from_secs(60))
+                .to_string();
+            let login = cookies.login("id".into()).to_string();
+            for cookie in [&session, &login] {
+                assert_eq!(cookie.contains("; Secure"), secure, "{url}: {cookie}");
+                assert_eq!(cookie.starts_with("__Host-"), secure, "{url}: {cookie}");
+                assert!(
+                    cookie.contains("HttpOnly") && cookie.contains("Path=/"),
+                    "{cookie}"
+                );
+            }
+            let removal = cookies.session_removal().to_string();
+            assert!(removal.starts_with(cookies.session_name()), "{removal}");
+            assert_eq!(removal.contains("; Secure"), secure, "{removal}");
+        }
     }
 }

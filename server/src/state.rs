@@ -13,6 +13,8 @@ pub struct AppState(pub Arc<Inner>);
 
 pub struct Inner {
     pub config: Config,
+    /// The cookies' names and attributes, from the public URL (see `session::Cookies`).
+    pub cookies: crate::session::Cookies,
     pub store: Arc<Store>,
     pub user_oauth: OAuthClient,
     pub admin_oauth: Option<OAuthClient>,

@@ -352,7 +352,7 @@ async fn scopes_the_client_lacks_are_named_at_sign_in() {
     let html = page.text().await.unwrap();
     assert!(html.contains("“identity:scim.me”"), "{html}");
     assert!(client
-        .cookie(meetings_server::session::SESSION_COOKIE)
+        .cookie(meetings_server::session::LOCAL_SESSION_COOKIE)
         .is_none());
     // The service account without the Admin Center scope: refused, naming `identity:`.
     let (status, html) = narrow.connect_admin("en").await;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use common::{start_with, Client};
+use common::{location, start_with, urlencode, Client};
 use serde_json::{json, Value};
 
 /// Everything the backend logs during this test binary, at every level.
@@ -102,7 +102,7 @@ async fn no_token_or_secret_appears_in_any_response_header_or_log_line() {
     let host_url = started["host_url"].as_str().unwrap().to_owned();
 
     let state = &server.running.state;
-    let session_id = client.cookie("__Host-meetings-session").unwrap();
+    let session_id = client.cookie("meetings-session").unwrap();
     let user = state
         .store
         .get_session(&session_id)
@@ -242,24 +242,89 @@ async fn a_malformed_query_string_gets_the_json_error_shape() {
 }
 
 #[tokio::test]
-async fn cookies_are_host_prefixed_http_only_secure_and_lax_or_partitioned() {
-    for (setting, expected) in [(false, "SameSite=Lax"), (true, "SameSite=None")] {
-        let server = start_with(|c| c.cross_site_cookies = setting).await;
+async fn cookies_are_host_prefixed_and_secure_except_on_a_local_http_address() {
+    // (public URL, cross-site portal, the session cookie's name, Secure, SameSite)
+    let cases = [
+        (None, false, "meetings-session", false, "SameSite=Lax"),
+        (None, true, "__Host-meetings-session", true, "SameSite=None"),
+        (
+            Some("https://meetings.example.com"),
+            false,
+            "__Host-meetings-session",
+            true,
+            "SameSite=Lax",
+        ),
+        (
+            Some("https://meetings.example.com"),
+            true,
+            "__Host-meetings-session",
+            true,
+            "SameSite=None",
+        ),
+    ];
+    for (public_url, cross_site, name, secure, same_site) in cases {
+        let server = start_with(|c| {
+            c.cross_site_cookies = cross_site;
+            if let Some(url) = public_url {
+                c.public_url = url.into();
+            }
+        })
+        .await;
         let client = Client::new(&server.base);
-        let back = client.sign_in(&server.organizer(0).email, "/").await;
-        let cookie = back
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .find(|c| c.starts_with("__Host-meetings-session="))
+        // The sign-in by hand: behind an https public URL, the sandbox's redirects name that
+        // origin, which this test reaches on its own loopback address.
+        let local = |location: String| match public_url {
+            Some(url) => location.replace(url, &server.base),
+            None => location,
+        };
+        let login = client
+            .get("/app/api/auth/serviceAction/login?return_to=%2F")
+            .await;
+        let login_cookie = set_cookies(&login)
+            .into_iter()
+            .find(|c| c.contains("meetings-login="))
             .unwrap();
-        for attribute in ["HttpOnly", "Secure", "Path=/", expected] {
-            assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+        let authorize = local(location(&login));
+        let email = urlencode(&server.organizer(0).email);
+        let consent = client
+            .get(&format!("{authorize}&sandbox_approve={email}"))
+            .await;
+        let back = client.get(&local(location(&consent))).await;
+        let session_cookie = set_cookies(&back)
+            .into_iter()
+            .find(|c| c.contains("meetings-session="))
+            .unwrap_or_else(|| panic!("{public_url:?}: no session cookie"));
+        assert!(
+            session_cookie.starts_with(&format!("{name}=")),
+            "{session_cookie}"
+        );
+        for cookie in [&session_cookie, &login_cookie] {
+            assert_eq!(cookie.starts_with("__Host-"), secure, "{cookie}");
+            assert_eq!(cookie.contains("; Secure"), secure, "{cookie}");
+            for attribute in ["HttpOnly", "Path=/"] {
+                assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+            }
+            assert!(!cookie.contains("Domain="));
         }
-        assert!(!cookie.contains("Domain="));
-        assert_eq!(cookie.contains("Partitioned"), setting, "{cookie}");
+        assert!(session_cookie.contains(same_site), "{session_cookie}");
+        assert_eq!(
+            session_cookie.contains("Partitioned"),
+            cross_site,
+            "{session_cookie}"
+        );
+        // The session works under the name it was given.
+        let me: Value = client.get("/api/session").await.json().await.unwrap();
+        assert!(me["user"].is_object(), "{public_url:?}: {me}");
     }
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{location, start, start_with, urlencode, Client};
-use meetings_server::session::SESSION_COOKIE;
+use meetings_server::session::LOCAL_SESSION_COOKIE as SESSION_COOKIE;
 
 #[tokio::test]
 async fn a_person_of_another_goto_account_cannot_sign_in_or_read_the_directory() {

@@ -220,13 +220,13 @@ async fn a_restart_keeps_the_session() {
     let first = start_with(|c| c.data_dir = dir.clone()).await;
     let client = Client::new(&first.base);
     client.sign_in(&first.organizer(0).email, "/").await;
-    let cookie = client.cookie("__Host-meetings-session").unwrap();
+    let cookie = client.cookie("meetings-session").unwrap();
     first.running.task.abort();
     drop(first);
 
     let second = start_with(|c| c.data_dir = dir.clone()).await;
     let client = Client::new(&second.base);
-    client.set_cookie("__Host-meetings-session", &cookie);
+    client.set_cookie("meetings-session", &cookie);
     let session: Value = client.get("/api/session").await.json().await.unwrap();
     assert!(session["user"]["email"].is_string(), "{session}");
 }
@@ -243,14 +243,14 @@ async fn a_configured_encryption_key_replaces_the_key_file_and_keeps_sessions_ac
     let first = start_with(configure).await;
     let client = Client::new(&first.base);
     client.sign_in(&first.organizer(0).email, "/").await;
-    let cookie = client.cookie("__Host-meetings-session").unwrap();
+    let cookie = client.cookie("meetings-session").unwrap();
     first.running.task.abort();
     drop(first);
     assert!(!dir.join("secret.key").exists(), "no key file is made");
 
     let second = start_with(configure).await;
     let client = Client::new(&second.base);
-    client.set_cookie("__Host-meetings-session", &cookie);
+    client.set_cookie("meetings-session", &cookie);
     let session: Value = client.get("/api/session").await.json().await.unwrap();
     assert!(session["user"]["email"].is_string(), "{session}");
 }

@@ -21,7 +21,7 @@ use common::{Client, TempDir};
 use goto_sandbox::{RegisteredClient, Sandbox, SandboxConfig, SeedOrganizer};
 use serde_json::{json, Value};
 
-const SESSION_COOKIE: &str = "__Host-meetings-session";
+const SESSION_COOKIE: &str = "meetings-session";
 
 /// One backend process, killed when dropped. Its log goes to a file, shown if the test fails.
 struct Replica {

@@ -54,7 +54,7 @@ async fn a_sign_in_older_than_ten_minutes_has_expired() {
         .await
         .unwrap();
     let client = Client::new(&server.base);
-    client.set_cookie(meetings_server::session::LOGIN_COOKIE, "old-login");
+    client.set_cookie(meetings_server::session::LOCAL_LOGIN_COOKIE, "old-login");
     let back = client
         .get("/app/api/auth/serviceAction/callback?state=s&code=x")
         .await;
@@ -101,7 +101,7 @@ async fn a_refresh_finishing_after_sign_out_does_not_undo_it() {
         "the request learns it is signed out"
     );
     // The browser still sends the old cookie: it names no session.
-    let session_cookie = meetings_server::session::SESSION_COOKIE;
+    let session_cookie = meetings_server::session::LOCAL_SESSION_COOKIE;
     let id = server
         .running
         .state
@@ -178,7 +178,7 @@ async fn expired_sessions_are_purged() {
     client.sign_in(&server.organizer(0).email, "/").await;
     let store = &server.running.state.store;
     let id = client
-        .cookie(meetings_server::session::SESSION_COOKIE)
+        .cookie(meetings_server::session::LOCAL_SESSION_COOKIE)
         .unwrap();
     let mut record: SessionRecord = store.get_session(&id).await.unwrap().unwrap();
     record.created_at = Utc::now() - chrono::Duration::days(31);

@@ -33,9 +33,9 @@ async fn signing_in_then_scheduling_a_meeting_and_reading_it_back() {
     assert_eq!(back.status(), 303);
     assert_eq!(location(&back), "/meetings/new?x=1");
     assert_eq!(back.headers()["referrer-policy"], "no-referrer");
-    assert!(client.cookie("__Host-meetings-session").is_some());
+    assert!(client.cookie("meetings-session").is_some());
     assert!(
-        client.cookie("__Host-meetings-login").is_none(),
+        client.cookie("meetings-login").is_none(),
         "login cookie cleared"
     );
 
@@ -150,9 +150,9 @@ async fn a_replayed_callback_is_refused() {
         ))
         .await;
     let callback = location(&consent);
-    let login_cookie = client.cookie("__Host-meetings-login").unwrap();
+    let login_cookie = client.cookie("meetings-login").unwrap();
     assert_eq!(client.get(&callback).await.status(), 303);
-    client.set_cookie("__Host-meetings-login", &login_cookie);
+    client.set_cookie("meetings-login", &login_cookie);
     let replay = client.get(&callback).await;
     assert_eq!(replay.status(), 400);
 }
@@ -204,7 +204,7 @@ async fn signing_out_ends_the_session_on_the_server() {
     let server = start().await;
     let client = Client::new(&server.base);
     client.sign_in(&server.organizer(0).email, "/").await;
-    let stolen = client.cookie("__Host-meetings-session").unwrap();
+    let stolen = client.cookie("meetings-session").unwrap();
     let out = client
         .request(reqwest::Method::POST, "/api/logout", |b| {
             b.header("x-csrf", "1")
@@ -212,7 +212,7 @@ async fn signing_out_ends_the_session_on_the_server() {
         .await;
     assert_eq!(out.status(), 204);
     let replayed = Client::new(&server.base);
-    replayed.set_cookie("__Host-meetings-session", &stolen);
+    replayed.set_cookie("meetings-session", &stolen);
     let session: Value = replayed.get("/api/session").await.json().await.unwrap();
     assert_eq!(session["user"], Value::Null);
 }
@@ -313,7 +313,7 @@ async fn the_popup_variant_tells_only_our_own_origin_and_closes() {
         "exact origin: {html}"
     );
     assert!(!html.contains("\"*\""));
-    assert!(client.cookie("__Host-meetings-session").is_some());
+    assert!(client.cookie("meetings-session").is_some());
 }
 
 /// The app in a portal's cross-site iframe cannot see the popup's cookie: the popup page hands
@@ -354,15 +354,15 @@ async fn the_popup_hands_the_framed_app_a_one_time_code_for_its_own_session() {
         403,
         "a cross-site form cannot redeem it"
     );
-    assert!(frame.cookie("__Host-meetings-session").is_none());
+    assert!(frame.cookie("meetings-session").is_none());
 
     let redeemed = frame.post_json("/api/session/handoff", &body).await;
     assert_eq!(redeemed.status(), 204);
     let session: Value = frame.get("/api/session").await.json().await.unwrap();
     assert_eq!(session["user"]["email"], server.organizer(0).email);
     assert_ne!(
-        frame.cookie("__Host-meetings-session"),
-        popup.cookie("__Host-meetings-session"),
+        frame.cookie("meetings-session"),
+        popup.cookie("meetings-session"),
         "the frame gets a session id of its own"
     );
 
@@ -414,7 +414,7 @@ async fn a_handoff_code_without_its_nonce_is_worth_nothing() {
                 .status(),
             401
         );
-        assert!(thief.cookie("__Host-meetings-session").is_none());
+        assert!(thief.cookie("meetings-session").is_none());
     }
 }
 

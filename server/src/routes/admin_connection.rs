@@ -12,7 +12,7 @@ use super::user_auth::{start_login, take_checked_login};
 use crate::error::{AppError, RequestContext};
 use crate::goto::identity::{self, IdentityError, Who};
 use crate::organizer_sync::{self, AdminRefusal};
-use crate::session::{self, LOGIN_COOKIE};
+
 use crate::state::AppState;
 
 pub async fn connect(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
@@ -36,7 +36,7 @@ pub async fn server_context(
 ) -> Response {
     let login = take_checked_login(&state, &jar, query.state.as_deref(), true).await;
     let jar = if login.is_ok() {
-        jar.remove(session::removal(LOGIN_COOKIE, false))
+        jar.remove(state.cookies.login_removal())
     } else {
         jar
     };

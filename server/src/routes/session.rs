@@ -12,14 +12,14 @@ use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
 use crate::json_body::JsonBody;
-use crate::session::{self, SESSION_COOKIE};
+use crate::session;
 use crate::state::AppState;
 
 pub async fn get_session(
     State(state): State<AppState>,
     jar: CookieJar,
 ) -> Result<Json<SessionInfo>, AppError> {
-    let Some(id) = jar.get(SESSION_COOKIE) else {
+    let Some(id) = jar.get(state.cookies.session_name()) else {
         return Ok(Json(SessionInfo::default()));
     };
     let Some(record) = state.keeper.session(id.value()).await? else {
@@ -78,10 +78,6 @@ pub async fn redeem_handoff(
         .ok_or(AppError::NotSignedIn)?;
     let session_id = session::random_id();
     state.store.put_session(&session_id, &record).await?;
-    let jar = jar.add(session::session_cookie(
-        session_id,
-        state.config.session_max,
-        state.config.cross_site_cookies,
-    ));
+    let jar = jar.add(state.cookies.session(session_id, state.config.session_max));
     Ok((jar, StatusCode::NO_CONTENT))
 }

@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq;
 use super::sign_in_pages::{failure_page, person_sign_in_link, SignInFailure};
 use crate::error::{AppError, RequestContext};
 use crate::goto::identity::{self, Who};
-use crate::session::{self, LOGIN_COOKIE, SESSION_COOKIE};
+use crate::session;
 use crate::state::AppState;
 use crate::store::{LoginTransaction, SessionHandoff, SessionRecord};
 
@@ -104,7 +104,7 @@ pub async fn start_login(
             },
         )
         .await?;
-    let jar = jar.add(session::login_cookie(login_id));
+    let jar = jar.add(state.cookies.login(login_id));
     Ok((jar, Redirect::to(&authorization.url)).into_response())
 }
 
@@ -125,7 +125,7 @@ pub async fn take_checked_login(
     admin: bool,
 ) -> Result<LoginTransaction, AppError> {
     let login_id = jar
-        .get(LOGIN_COOKIE)
+        .get(state.cookies.login_name())
         .map(|c| c.value().to_owned())
         .ok_or(AppError::BadRequest("no login in progress"))?;
     let login = state
@@ -158,7 +158,7 @@ pub async fn callback(
     // The login cookie goes with the login it names; a callback that did not match leaves
     // both for the real one.
     let jar = if login.is_ok() {
-        jar.remove(session::removal(LOGIN_COOKIE, false))
+        jar.remove(state.cookies.login_removal())
     } else {
         jar
     };
@@ -241,7 +241,7 @@ async fn sign_in(
         }
     }
     // A fresh id at every sign-in: an id planted before login is worth nothing after it.
-    if let Some(old) = jar.get(SESSION_COOKIE) {
+    if let Some(old) = jar.get(state.cookies.session_name()) {
         state.store.delete_session(old.value()).await?;
     }
     let session_id = session::random_id();
@@ -274,11 +274,9 @@ async fn sign_in(
     } else {
         None
     };
-    let jar = jar.clone().add(session::session_cookie(
-        session_id,
-        state.config.session_max,
-        state.config.cross_site_cookies,
-    ));
+    let jar = jar
+        .clone()
+        .add(state.cookies.session(session_id, state.config.session_max));
     Ok((jar, handoff))
 }
 
@@ -363,13 +361,10 @@ pub fn no_referrer(mut response: Response) -> Response {
 }
 
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
-    if let Some(id) = jar.get(SESSION_COOKIE) {
+    if let Some(id) = jar.get(state.cookies.session_name()) {
         state.store.delete_session(id.value()).await?;
     }
-    let jar = jar.remove(session::removal(
-        SESSION_COOKIE,
-        state.config.cross_site_cookies,
-    ));
+    let jar = jar.remove(state.cookies.session_removal());
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 

@@ -11,8 +11,9 @@ use crate::cmd;
 
 /// An active organizer of the sandbox's seed.
 pub const ORGANIZER: &str = "maria.fernandez-castaneda@solaris-logistica.example";
-pub const SESSION_COOKIE: &str = "__Host-meetings-session";
-const LOGIN_COOKIE: &str = "__Host-meetings-login";
+/// The names the backend gives its cookies on a local http address (`session::Cookies`).
+pub const SESSION_COOKIE: &str = "meetings-session";
+const LOGIN_COOKIE: &str = "meetings-login";
 
 pub struct Binaries {
     pub server: PathBuf,

@@ -138,7 +138,7 @@ fn row(what: &str, port: u16, path: &str, headers: &[&str]) -> Row {
         .iter()
         .map(|h| {
             if h.starts_with("Cookie:") {
-                "Cookie: __Host-meetings-session=…"
+                "Cookie: meetings-session=…"
             } else if h.starts_with("Authorization:") {
                 "Authorization: Bearer …"
             } else {
