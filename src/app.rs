@@ -162,8 +162,9 @@ impl Flash {
     }
 }
 
-/// The same header the static shell in `index.html` paints before the wasm arrives, plus the
-/// person's name and the sign-out button once the session is known.
+/// The same header the static shell in `index.html` paints before the wasm arrives (the
+/// product name and the link to the list), plus the person's name and the sign-out button
+/// once the session is known, and the language switch.
 #[component]
 pub fn Header() -> impl IntoView {
     let lang = use_lang();
@@ -177,6 +178,12 @@ pub fn Header() -> impl IntoView {
             <A href="/" exact=true {..} class="brand">
                 {text(lang, Key::ProductName)}
             </A>
+            // Always here, signed in or not (the list asks a stranger to connect first): the
+            // shell paints it too, so on a phone, where it opens the header's second row, that
+            // row is there from the first paint and nothing below it moves when the app starts.
+            <A href="/meetings" exact=true {..} id="my-meetings-link" class="nav">
+                {text(lang, Key::MyMeetings)}
+            </A>
             // The language switch comes last, at the right edge, so the name and "Sign out"
             // appearing once the session check answers do not move it (a layout shift
             // Lighthouse measured when it came first).
@@ -184,9 +191,6 @@ pub fn Header() -> impl IntoView {
                 user()
                     .map(|user| {
                         view! {
-                            <A href="/meetings" exact=true {..} id="my-meetings-link" class="nav">
-                                {text(lang, Key::MyMeetings)}
-                            </A>
                             <span class="who" title=user.email.clone()>
                                 {user.name.clone()}
                             </span>

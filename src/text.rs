@@ -532,6 +532,7 @@ mod tests {
         let shell = include_str!("../index.html");
         for key in [
             Key::ProductName,
+            Key::MyMeetings,
             Key::Loading,
             Key::CreateTitle,
             Key::CreateLead,

@@ -15,11 +15,13 @@ use meeting::Lang;
 use crate::static_files::inline_scripts;
 
 /// Each English phrase of `index.html` with its Spanish. Both must match the app's own words
-/// in `src/text.rs` (product name, "Loading…", the create page's heading and lead): a unit
-/// test there checks the English, `tests/e2e_first_paint.rs` both languages in a browser.
+/// in `src/text.rs` (product name, the list's link, "Loading…", the create page's heading and
+/// lead): a unit test there checks the English, `tests/e2e_first_paint.rs` both languages in a
+/// browser.
 const SPANISH: &[(&str, &str)] = &[
     ("Meeting scheduler", "Programador de reuniones"),
     ("Loading…", "Cargando…"),
+    (">My meetings<", ">Mis reuniones<"),
     ("Schedule a meeting", "Programar una reunión"),
     (
         "Choose a day and time, and add co-organizers if you like. The meeting is made in your GoToMeeting account, and you get its link to share.",
