@@ -1,6 +1,6 @@
 //! The front end in a real browser (Debian's Chromium), served by the real release backend
 //! and signed in through the real sign-in: Lighthouse 12.2.3 in its default mobile profile on
-//! the create page and a real meeting's details page, and the time from navigation to an
+//! the create page, a real meeting's details page and the upcoming-meetings list, and the time from navigation to an
 //! interactive create form with 4× CPU throttling (`bench/browser/interactive.cjs`).
 
 use std::path::{Path, PathBuf};
@@ -123,6 +123,7 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<Browser, Str
     for (what, path) in [
         ("create page", "/".to_owned()),
         ("details page", format!("/meetings/{meeting}")),
+        ("upcoming meetings page", "/meetings".to_owned()),
     ] {
         let result = lighthouse(
             root,

@@ -1,5 +1,5 @@
 //! Front-end transfer: the app's first load (brotli) against the budget and against the
-//! floor of the stack, a bare Leptos 0.8 CSR app (no router crate, as the app) built the same way.
+//! floor of the design card's stack, a bare Leptos 0.8 CSR app with leptos_router and one route, built the same way.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -328,8 +328,8 @@ fn front(out: &mut String, frontend: &Result<Frontend, String>) {
     );
     let _ = writeln!(
         out,
-        "### The floor of the stack\n\nA bare Leptos 0.8.23 CSR app (one component, no router \
-         crate, as the app has none; `bench/bare-leptos/`), built the same way.\n"
+        "### The floor of the stack\n\nA bare Leptos 0.8.23 CSR app with leptos_router 0.8.17 and \
+         one route, the design card's stack (`bench/bare-leptos/`), built the same way.\n"
     );
     match &f.floor {
         Ok(floor) => {

@@ -1,4 +1,4 @@
-//! BENCHMARKS.md's browser section: Lighthouse on the create and details pages against the
+//! BENCHMARKS.md's browser section: Lighthouse on the create, details and upcoming-meetings pages against the
 //! goals, with the audits that explain each miss, and the time to an interactive create form.
 
 use std::fmt::Write;
@@ -113,7 +113,8 @@ pub fn section(out: &mut String, browser: &Result<Browser, String>) {
         "{}, driven from Node {} on the same machine. The app is served by the backend built \
          below (server profile, embedded sandbox) and signed in as a sandbox organizer through the real \
          sign-in over HTTP; the browser gets that session cookie as an extra request header. \
-         The details page is a meeting created through `POST /api/meetings` just before.\n",
+         The details page is a meeting created through `POST /api/meetings` just before; the \
+         list holds it.\n",
         b.chromium, b.node
     );
     let _ = writeln!(
@@ -186,9 +187,10 @@ fn why_lcp_and_tbt(out: &mut String) {
          an optimistic estimate (only what the largest paint needed) and a pessimistic one (every \
          request begun before it). The page starts downloading its wasm (section 1) and JS as \
          soon as the HTML is parsed, before that first paint, so the pessimistic estimate waits \
-         for ~114 KB over simulated slow 4G. On the details page the largest element is the \
+         for the whole wasm over simulated slow 4G. On the details page the largest element is the \
          meeting itself, which needs the wasm, then `GET /api/meetings/{{id}}` (now sent \
-         alongside the session check rather than after it).\n\
+         alongside the session check rather than after it); on the list, likewise the list, after \
+         `GET /api/meetings`.\n\
          - **What would close it.** For the create page, a smaller first-load wasm (the \
          pessimistic estimate is mostly its transfer); delaying the wasm's download until after \
          the first paint would also do it, but would make every real visit interactive later, \
