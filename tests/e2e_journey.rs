@@ -1,7 +1,9 @@
 //! The walking skeleton's whole journey in a real browser at phone size: signed out →
 //! Connect GoToMeeting → the sandbox's consent page → Create meeting → New meeting →
 //! Meeting details, against the real backend and the release build; once on GoTo's current
-//! OAuth host (the default) and once on the brief's legacy one (`MEETINGS_GOTO_HOST=legacy`).
+//! OAuth host (the default) and once on the brief's legacy one (`MEETINGS_GOTO_HOST=legacy`);
+//! then on WebKit and Firefox, on the plain http loopback address `cargo xtask run` prints
+//! (where WebKit, unlike the others, refuses Secure cookies).
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -9,21 +11,32 @@ mod support;
 
 use fantoccini::Locator;
 use meetings_server::config::GoToHost;
-use support::{open_browser, start_backend_with, start_driver, PHONE};
+use support::{open_browser, start_backend_with, start_engine, Engine, PHONE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_connects_and_schedules_a_meeting_on_a_phone() {
-    journey(GoToHost::Current, "").await;
+    journey(Engine::Chromium, GoToHost::Current, "").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_journey_on_the_legacy_goto_host() {
-    journey(GoToHost::Legacy, "-legacy").await;
+    journey(Engine::Chromium, GoToHost::Legacy, "-legacy").await;
 }
 
-async fn journey(host: GoToHost, tag: &str) {
+/// On the default http loopback address, as `cargo xtask run` prints it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_journey_on_webkit() {
+    journey(Engine::WebKit, GoToHost::Current, "-webkit").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_journey_on_firefox() {
+    journey(Engine::Firefox, GoToHost::Current, "-firefox").await;
+}
+
+async fn journey(engine: Engine, host: GoToHost, tag: &str) {
     let backend = start_backend_with(|c| c.goto_host = host).await;
-    let driver = start_driver("Europe/Madrid").await;
+    let driver = start_engine(engine, "Europe/Madrid", "en-US").await;
     let browser = open_browser(&driver, PHONE, "en-US").await;
     let colleague = backend
         .sandbox()
@@ -41,7 +54,7 @@ async fn journey(host: GoToHost, tag: &str) {
         .await
         .unwrap();
     let connect = browser.wait_for("a#connect").await;
-    assert_eq!(browser.viewport().await, (390, 844));
+    browser.assert_phone_viewport().await;
     browser.screenshot(&format!("signed-out-phone{tag}")).await;
     connect.click().await.unwrap();
 

@@ -1,14 +1,13 @@
 //! Browser-test harness: the real backend with its embedded sandbox serving the release
-//! build, Debian's chromedriver, and a fresh headless Chromium per test.
+//! build, and a fresh browser per test on any of three engines (`engines.rs`).
 
 #![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use meetings_server::config::Config;
 use meetings_server::Running;
 
@@ -78,18 +77,9 @@ impl Backend {
     }
 }
 
-/// chromedriver on a free port, stopped when dropped.
-pub struct Driver {
-    child: Child,
-    pub url: String,
-}
+pub mod engines;
 
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+pub use engines::{Driver, Engine};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -99,36 +89,19 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// chromedriver on a free port, its browsers in `time_zone`; stopped when dropped.
 pub async fn start_driver(time_zone: &str) -> Driver {
-    let program = std::env::var("CHROMEDRIVER")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "chromedriver".into());
-    let port = free_port();
-    let child = Command::new(&program)
-        .arg(format!("--port={port}"))
-        // The browser inherits the zone, so wall-clock conversions are reproducible.
-        .env("TZ", time_zone)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program}: {e} (cargo xtask test installs it)"));
-    // Owned by the guard from here on, so it is killed and reaped on every path.
-    let driver = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return driver;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not start on port {port}");
+    engines::start(Engine::Chromium, time_zone, "en-US").await
+}
+
+/// The WebDriver server of `engine`, its browsers in `time_zone` speaking `lang`.
+pub async fn start_engine(engine: Engine, time_zone: &str, lang: &str) -> Driver {
+    engines::start(engine, time_zone, lang).await
 }
 
 pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
     _profile: TempDir,
 }
 
@@ -136,51 +109,20 @@ pub async fn open_browser(driver: &Driver, size: (u32, u32), lang: &str) -> Brow
     open_browser_with(driver, size, lang, &[]).await
 }
 
-/// `open_browser` with more Chromium switches (e.g. `--force-dark-mode`).
+/// `open_browser` with more browser switches (e.g. Chromium's `--force-dark-mode`).
 pub async fn open_browser_with(
     driver: &Driver,
-    (width, height): (u32, u32),
+    size: (u32, u32),
     lang: &str,
     extra_args: &[&str],
 ) -> Browser {
-    let profile = TempDir::new("chrome");
-    let mut args = vec![
-        "--headless=new".to_owned(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--no-first-run".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--disable-dev-shm-usage".into(),
-        format!("--user-data-dir={}", profile.0.display()),
-        format!("--window-size={},{}", width.max(800), height.max(800)),
-        format!("--lang={lang}"),
-    ];
-    args.extend(extra_args.iter().map(|a| (*a).to_owned()));
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": args,
-            // Headless windows have a minimum width; device metrics give the exact viewport
-            // (and touch, at phone size) whatever the window is.
-            "mobileEmulation": { "deviceMetrics": {
-                "width": width, "height": height, "pixelRatio": 1.0,
-                "mobile": width < 600, "touch": width < 600,
-            } },
-            "prefs": { "intl.accept_languages": lang },
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a browser session");
+    let profile = TempDir::new("profile");
+    let caps = engines::capabilities(driver, size, lang, extra_args, &profile);
+    let client = engines::connect(driver, caps).await;
+    engines::size_viewport(&client, driver.engine, size).await;
     Browser {
         client,
+        engine: driver.engine,
         _profile: profile,
     }
 }
@@ -280,6 +222,18 @@ impl Browser {
             .await
             .expect("viewport");
         (size[0].as_u64().unwrap(), size[1].as_u64().unwrap())
+    }
+
+    /// The viewport is a phone's: exactly `PHONE` on Chromium (device emulation); the others
+    /// have no emulation and a minimum window width (WebKit's MiniBrowser 447 CSS px, headless
+    /// Firefox 500, measured), still inside the phone layout, which holds below 640 px.
+    pub async fn assert_phone_viewport(&self) {
+        let (width, height) = self.viewport().await;
+        if self.engine != Engine::Chromium {
+            assert!(width < 640 && height == PHONE.1 as u64, "{width}×{height}");
+        } else {
+            assert_eq!((width, height), (PHONE.0 as u64, PHONE.1 as u64));
+        }
     }
 
     pub async fn screenshot(&self, name: &str) {

@@ -81,6 +81,7 @@ fn cargo_test(root: &Path, demo_dist: &Path) -> Result<Count, String> {
             "CHROMEDRIVER",
             tools::which("chromedriver").unwrap_or_default(),
         )
+        .env("GECKODRIVER", tools::geckodriver_path())
         .stdout(Stdio::piped());
     println!("xtask: $ {}", cmd::describe(&command));
     let mut child = command

@@ -271,12 +271,36 @@ fn lock_pins(lock: &str, name: &str, version: &str) -> bool {
 
 /// What the tests run besides cargo: Debian's Chromium and its driver for the browser
 /// tests, and Redis for the multi-replica tests.
+/// geckodriver drives Firefox ESR; Debian does not package it, crates.io does.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
+/// The three browser engines the browser tests drive (Chromium, WebKitGTK under Xvfb, Firefox
+/// ESR) and the Redis the shared-store tests use.
 pub fn ensure_test_services() -> Result<(), String> {
     ensure_debian_packages(&[
         ("chromium", "chromium"),
         ("chromedriver", "chromium-driver"),
+        ("WebKitWebDriver", "webkit2gtk-driver"),
+        ("Xvfb", "xvfb"),
+        ("firefox-esr", "firefox-esr"),
         ("redis-server", "redis-server"),
-    ])
+    ])?;
+    ensure_geckodriver()
+}
+
+pub fn geckodriver_path() -> PathBuf {
+    cmd::cargo_home().join("bin/geckodriver")
+}
+
+fn ensure_geckodriver() -> Result<(), String> {
+    if version_of(&geckodriver_path()).contains(GECKODRIVER_VERSION) {
+        return Ok(());
+    }
+    println!("xtask: installing geckodriver {GECKODRIVER_VERSION} (about 3 minutes, once)");
+    cargo_install(
+        &[&format!("geckodriver@{GECKODRIVER_VERSION}"), "--locked"],
+        "1",
+    )
 }
 
 /// Installs each package whose program is not on PATH. Needs root (or sudo).

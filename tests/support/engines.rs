@@ -1,0 +1,278 @@
+//! The three browser engines people use: Chromium (Debian's chromium + chromedriver), WebKit
+//! (WebKitGTK's MiniBrowser driven by WebKitWebDriver on an Xvfb display of its own: the
+//! engine under every iPhone browser and Safari) and Firefox ESR (driven by geckodriver from
+//! crates.io). `cargo xtask test` installs all of them.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+
+use super::TempDir;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    WebKit,
+    Firefox,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::WebKit, Engine::Firefox];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::WebKit => "webkit",
+            Engine::Firefox => "firefox",
+        }
+    }
+}
+
+/// WebKitGTK's test browser, which WebKitWebDriver starts with `--automation`.
+pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+/// A WebDriver server on a free port (and, for WebKit, the X display it draws on), every
+/// process of it stopped when dropped.
+pub struct Driver {
+    pub engine: Engine,
+    pub url: String,
+    /// Browser options decided when the driver started (WebKit takes its language and time
+    /// zone from the environment of the driver that launches it).
+    pub lang: String,
+    pub time_zone: String,
+    children: Vec<Child>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Each child leads its own process group: the browsers it started go with it.
+        for child in self.children.iter_mut().rev() {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .stderr(Stdio::null())
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn program(variable: &str, default: &str) -> String {
+    std::env::var(variable)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn spawn(command: &mut Command, what: &str) -> Child {
+    use std::os::unix::process::CommandExt;
+    command
+        .process_group(0)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e} (cargo xtask test installs it)"))
+}
+
+/// Starts the engine's WebDriver server; the browser it opens runs in `time_zone` and, for
+/// WebKit, speaks `lang` (the others take the language per browser).
+pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
+    let port = super::free_port();
+    let mut driver = Driver {
+        engine,
+        url: format!("http://127.0.0.1:{port}"),
+        lang: lang.to_owned(),
+        time_zone: time_zone.to_owned(),
+        children: Vec::new(),
+    };
+    match engine {
+        Engine::Chromium => {
+            let chromedriver = program("CHROMEDRIVER", "chromedriver");
+            driver.children.push(spawn(
+                Command::new(&chromedriver)
+                    .arg(format!("--port={port}"))
+                    // The browser inherits the zone, so wall-clock conversions are reproducible.
+                    .env("TZ", time_zone)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+                &chromedriver,
+            ));
+        }
+        Engine::WebKit => {
+            let display = start_xvfb(&mut driver.children);
+            // WebKitGTK's Accept-Language and navigator.language come from the process's
+            // locale names (GLib's g_get_language_names: LANGUAGE first).
+            let language = lang.replace('-', "_");
+            let webdriver = program("WEBKITWEBDRIVER", "WebKitWebDriver");
+            driver.children.push(spawn(
+                Command::new(&webdriver)
+                    .arg(format!("--port={port}"))
+                    .env("DISPLAY", display)
+                    .env("TZ", time_zone)
+                    .env("LANGUAGE", &language)
+                    .env("LANG", "C.UTF-8")
+                    // No accessibility bus under Xvfb: say so instead of waiting for one.
+                    .env("NO_AT_BRIDGE", "1")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+                &webdriver,
+            ));
+        }
+        Engine::Firefox => {
+            let geckodriver = program("GECKODRIVER", "geckodriver");
+            driver.children.push(spawn(
+                Command::new(&geckodriver)
+                    .arg(format!("--port={port}"))
+                    .arg("--log=error")
+                    .env("TZ", time_zone)
+                    .env("MOZ_HEADLESS", "1")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+                &geckodriver,
+            ));
+        }
+    }
+    for _ in 0..150 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the {} WebDriver did not start on port {port}",
+        engine.name()
+    );
+}
+
+/// An X server of its own for WebKit, which has no headless mode: `-displayfd` picks a free
+/// display number and writes it, so parallel tests never collide.
+fn start_xvfb(children: &mut Vec<Child>) -> String {
+    use std::io::Read;
+    let mut xvfb = spawn(
+        Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1400x1000x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+        "Xvfb",
+    );
+    let mut stdout = xvfb.stdout.take().expect("piped");
+    children.push(xvfb);
+    let mut number = String::new();
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        number.push(byte[0] as char);
+    }
+    assert!(!number.is_empty(), "Xvfb did not report a display");
+    format!(":{}", number.trim())
+}
+
+/// The browser session's capabilities for this engine.
+pub fn capabilities(
+    driver: &Driver,
+    (width, height): (u32, u32),
+    lang: &str,
+    extra_args: &[&str],
+    profile: &TempDir,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut caps = serde_json::Map::new();
+    match driver.engine {
+        Engine::Chromium => {
+            let mut args = vec![
+                "--headless=new".to_owned(),
+                "--no-sandbox".into(),
+                "--disable-gpu".into(),
+                "--no-first-run".into(),
+                "--disable-background-networking".into(),
+                "--disable-component-update".into(),
+                "--disable-sync".into(),
+                "--disable-dev-shm-usage".into(),
+                format!("--user-data-dir={}", profile.0.display()),
+                format!("--window-size={},{}", width.max(800), height.max(800)),
+                format!("--lang={lang}"),
+            ];
+            args.extend(extra_args.iter().map(|a| (*a).to_owned()));
+            caps.insert(
+                "goog:chromeOptions".into(),
+                serde_json::json!({
+                    "binary": "/usr/bin/chromium",
+                    "args": args,
+                    // Headless windows have a minimum width; device metrics give the exact
+                    // viewport (and touch, at phone size) whatever the window is.
+                    "mobileEmulation": { "deviceMetrics": {
+                        "width": width, "height": height, "pixelRatio": 1.0,
+                        "mobile": width < 600, "touch": width < 600,
+                    } },
+                    "prefs": { "intl.accept_languages": lang },
+                }),
+            );
+        }
+        Engine::WebKit => {
+            let mut args = vec!["--automation".to_owned()];
+            args.extend(extra_args.iter().map(|a| (*a).to_owned()));
+            caps.insert(
+                "webkitgtk:browserOptions".into(),
+                serde_json::json!({ "binary": MINIBROWSER, "args": args }),
+            );
+            // The tests' https origins use a certificate made for them.
+            caps.insert("acceptInsecureCerts".into(), true.into());
+        }
+        Engine::Firefox => {
+            // geckodriver makes (and removes) a fresh profile of its own.
+            let mut args = vec!["-headless".to_owned()];
+            args.extend(extra_args.iter().map(|a| (*a).to_owned()));
+            caps.insert(
+                "moz:firefoxOptions".into(),
+                serde_json::json!({
+                    "binary": program("FIREFOX", "/usr/bin/firefox-esr"),
+                    "args": args,
+                    "env": { "TZ": driver.time_zone, "MOZ_HEADLESS": "1" },
+                    "prefs": { "intl.accept_languages": lang },
+                }),
+            );
+            caps.insert("acceptInsecureCerts".into(), true.into());
+        }
+    }
+    caps
+}
+
+/// After the session opens: WebKit and Firefox take the viewport from the window, so the
+/// window is sized until the page's viewport is exactly `width` × `height` CSS pixels.
+pub async fn size_viewport(client: &Client, engine: Engine, (width, height): (u32, u32)) {
+    if engine == Engine::Chromium {
+        return;
+    }
+    let _ = client.set_window_size(width, height).await;
+    for _ in 0..3 {
+        let inner = client
+            .execute("return [window.innerWidth, window.innerHeight]", vec![])
+            .await
+            .expect("viewport");
+        let (w, h) = (
+            inner[0].as_u64().unwrap_or(0) as i64,
+            inner[1].as_u64().unwrap_or(0) as i64,
+        );
+        if (w, h) == (width as i64, height as i64) {
+            return;
+        }
+        let (outer_w, outer_h) = client.get_window_size().await.expect("window size");
+        let target_w = (outer_w as i64 + width as i64 - w).max(1) as u32;
+        let target_h = (outer_h as i64 + height as i64 - h).max(1) as u32;
+        let _ = client.set_window_size(target_w, target_h).await;
+    }
+}
+
+pub async fn connect(driver: &Driver, caps: serde_json::Map<String, serde_json::Value>) -> Client {
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("a {} browser session: {e}", driver.engine.name()))
+}
