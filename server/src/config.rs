@@ -238,7 +238,7 @@ impl Config {
                 "must be an origin only, like https://meetings.example.com",
             ));
         }
-        let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        let loopback = is_loopback_url(&parsed);
         if parsed.scheme() != "https" && !loopback {
             return Err(problem(
                 "MEETINGS_PUBLIC_URL",
@@ -465,7 +465,7 @@ fn frame_ancestors(value: &str) -> Result<String, ConfigError> {
         }
         let url =
             url::Url::parse(source).map_err(|_| bad(&format!("{source:?} is not an origin")))?;
-        let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        let loopback = is_loopback_url(&url);
         let origin_only = url.path() == "/"
             && !source.ends_with('/')
             && url.query().is_none()
@@ -562,8 +562,7 @@ impl Config {
 
     /// Whether the app's public URL is on this machine (local runs and tests).
     pub fn is_loopback(&self) -> bool {
-        url::Url::parse(&self.public_url)
-            .is_ok_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")))
+        url::Url::parse(&self.public_url).is_ok_and(|u| is_loopback_url(&u))
     }
 
     pub fn user_redirect_uri(&self) -> String {
@@ -573,6 +572,11 @@ impl Config {
     pub fn admin_redirect_uri(&self) -> String {
         format!("{}/admin/api/gwsc/auth/serverContext", self.public_url)
     }
+}
+
+/// The hosts a local run may use over plain http: this machine's own names.
+pub fn is_loopback_url(url: &url::Url) -> bool {
+    matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
 }
 
 #[cfg(test)]

@@ -44,18 +44,11 @@ pub struct Cookies {
 
 impl Cookies {
     /// A cross-site portal keeps Secure even on loopback http: browsers refuse
-    /// `SameSite=None` without it. WebKit, which stores no Secure cookie over http, is served
-    /// such a portal over https only (README, "Browsers").
+    /// `SameSite=None` without it. WebKit, which stores no Secure cookie over http, needs such
+    /// a portal served over https.
     pub fn for_deployment(public_url: &str, cross_site: bool) -> Cookies {
-        let local_http = url::Url::parse(public_url).is_ok_and(|u| {
-            u.scheme() == "http"
-                && match u.host() {
-                    Some(url::Host::Domain(d)) => d == "localhost",
-                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                    None => false,
-                }
-        });
+        let local_http = url::Url::parse(public_url)
+            .is_ok_and(|u| u.scheme() == "http" && crate::config::is_loopback_url(&u));
         Cookies {
             secure: cross_site || !local_http,
             cross_site,

@@ -123,8 +123,6 @@ pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
                 Command::new(&geckodriver)
                     .arg(format!("--port={port}"))
                     .arg("--log=error")
-                    .env("TZ", time_zone)
-                    .env("MOZ_HEADLESS", "1")
                     .stdout(Stdio::null())
                     .stderr(Stdio::null()),
                 &geckodriver,
@@ -232,7 +230,7 @@ pub fn capabilities(
                 serde_json::json!({
                     "binary": program("FIREFOX", "/usr/bin/firefox-esr"),
                     "args": args,
-                    "env": { "TZ": driver.time_zone, "MOZ_HEADLESS": "1" },
+                    "env": { "TZ": driver.time_zone },
                     "prefs": { "intl.accept_languages": lang },
                 }),
             );
