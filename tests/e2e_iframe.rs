@@ -1,8 +1,8 @@
-//! The app inside a portal's iframe on another site (issue 5): the portal is `localhost`, the
-//! app `127.0.0.1`, so they are different sites to the browser. Connect opens the sign-in in
-//! a popup, the person approves on the sandbox's consent page there, the popup reports back
+//! The app inside a portal's iframe, on every engine: Connect opens the sign-in in a popup,
+//! the person approves on the sandbox's consent page there, the popup reports back
 //! (origin-checked `postMessage`) and closes, and the framed app goes on signed in and
-//! schedules a meeting.
+//! schedules a meeting. Two deployments: a portal on the app's own site (`127.0.0.1` on
+//! another port) and a portal on another site (`localhost`), which needs cross-site cookies.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -11,24 +11,63 @@ mod support;
 use std::time::Duration;
 
 use support::static_files::serve;
-use support::{date_in, open_browser, start_backend_with, start_driver, TempDir, PHONE};
+use support::{date_in, open_browser, start_backend_with, start_engine, Engine, TempDir, PHONE};
 
-/// The popup's own session cookie lives in its top-level context, which the cross-site frame
-/// never sees (measured: neither a `Partitioned` nor a plain `SameSite=None` cookie reached it),
-/// so the popup also posts a one-time code that the framed app redeems with a CSRF-guarded POST
-/// (`/api/session/handoff`), getting the cookie in its own partition.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Portal {
+    /// The portal and the app on one site: the app's ordinary `SameSite=Lax` cookies.
+    SameSite,
+    /// The portal on another site: `MEETINGS_COOKIE_SAMESITE=none` and a frame-ancestor.
+    /// The popup's own session cookie lives in its top-level context, which the cross-site
+    /// frame never sees (measured: neither a `Partitioned` nor a plain `SameSite=None` cookie
+    /// reached it), so the popup also posts a one-time code that the framed app redeems with a
+    /// CSRF-guarded POST (`/api/session/handoff`), getting the cookie in its own partition.
+    CrossSite,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portal_on_the_same_site_in_chromium() {
+    portal_journey(Engine::Chromium, Portal::SameSite, "es-ES").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portal_on_the_same_site_in_webkit() {
+    portal_journey(Engine::WebKit, Portal::SameSite, "es-ES").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portal_on_the_same_site_in_firefox() {
+    portal_journey(Engine::Firefox, Portal::SameSite, "en-US").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_signs_in_through_the_popup_and_schedules_inside_a_portal_iframe() {
+    portal_journey(Engine::Chromium, Portal::CrossSite, "en-US").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portal_on_another_site_in_firefox() {
+    portal_journey(Engine::Firefox, Portal::CrossSite, "es-ES").await;
+}
+
+async fn portal_journey(engine: Engine, deployment: Portal, lang: &str) {
     let portal_dir = TempDir::new("portal");
     let portal = serve(portal_dir.0.clone()).await;
-    let portal_origin = format!("http://localhost:{}", portal.port);
+    let portal_origin = match deployment {
+        Portal::SameSite => format!("http://127.0.0.1:{}", portal.port),
+        Portal::CrossSite => format!("http://localhost:{}", portal.port),
+    };
     let backend = start_backend_with(|config| {
-        // A portal on another site: it may frame the app, and the session cookie must be
-        // the cross-site kind.
+        // The portal may frame the app; on another site the session cookie must be the
+        // cross-site kind.
         config.frame_ancestors = portal_origin.clone();
-        config.cross_site_cookies = true;
+        config.cross_site_cookies = deployment == Portal::CrossSite;
     })
     .await;
+    let tag = match deployment {
+        Portal::SameSite => "iframe-same-site",
+        Portal::CrossSite => "iframe",
+    };
     std::fs::write(
         portal_dir.0.join("index.html"),
         format!(
@@ -44,8 +83,8 @@ async fn a_person_signs_in_through_the_popup_and_schedules_inside_a_portal_ifram
     )
     .unwrap();
 
-    let driver = start_driver("Europe/Madrid").await;
-    let browser = open_browser(&driver, PHONE, "en-US").await;
+    let driver = start_engine(engine, "Europe/Madrid", lang).await;
+    let browser = open_browser(&driver, PHONE, lang).await;
     browser
         .client
         .goto(&format!("{portal_origin}/"))
@@ -59,7 +98,7 @@ async fn a_person_signs_in_through_the_popup_and_schedules_inside_a_portal_ifram
         .await
         .unwrap();
     browser.wait_for("a#connect").await;
-    browser.screenshot("iframe-signed-out-phone").await;
+    browser.screenshot(&format!("{tag}-signed-out-phone")).await;
     browser.click("a#connect").await;
     // The framed page says it is waiting for the popup.
     browser.wait_for("#sign-in-popup").await;
@@ -79,7 +118,7 @@ async fn a_person_signs_in_through_the_popup_and_schedules_inside_a_portal_ifram
     };
     browser.client.switch_to_window(popup).await.unwrap();
     browser.wait_for("#allow").await;
-    browser.screenshot("iframe-popup-consent").await;
+    browser.screenshot(&format!("{tag}-popup-consent")).await;
     browser.click("#allow").await;
 
     // It reports back and closes itself.
@@ -127,13 +166,13 @@ async fn a_person_signs_in_through_the_popup_and_schedules_inside_a_portal_ifram
     browser.set_value("#date", &date_in(1)).await;
     browser.set_value("#start", "10:00").await;
     browser.set_value("#end", "10:30").await;
-    browser.screenshot("iframe-create-phone").await;
+    browser.screenshot(&format!("{tag}-create-phone")).await;
     browser.click("#create").await;
     browser
         .wait_for_text("#created-title", "Portal planning")
         .await;
     browser.client.enter_parent_frame().await.unwrap();
-    browser.screenshot("iframe-created-phone").await;
+    browser.screenshot(&format!("{tag}-created-phone")).await;
     let meetings = backend.sandbox().meetings();
     assert_eq!(meetings.len(), 1, "one meeting in the sandbox");
     browser.close().await;

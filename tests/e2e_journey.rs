@@ -26,12 +26,12 @@ async fn the_same_journey_on_the_legacy_goto_host() {
 /// On the default http loopback address, as `cargo xtask run` prints it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_journey_on_webkit() {
-    journey(Engine::WebKit, GoToHost::Current, "-webkit").await;
+    journey(Engine::WebKit, GoToHost::Current, "").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_journey_on_firefox() {
-    journey(Engine::Firefox, GoToHost::Current, "-firefox").await;
+    journey(Engine::Firefox, GoToHost::Current, "").await;
 }
 
 async fn journey(engine: Engine, host: GoToHost, tag: &str) {

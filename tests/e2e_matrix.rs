@@ -14,8 +14,8 @@ use fantoccini::key::Key;
 use fantoccini::Locator;
 use goto_sandbox::SeedOrganizer;
 use support::{
-    a_colleague, date_in, open_browser, start_backend, start_driver, Backend, Browser, Driver,
-    DESKTOP, PHONE,
+    a_colleague, date_in, open_browser, start_backend, start_driver, start_engine, Backend,
+    Browser, Driver, Engine, DESKTOP, PHONE,
 };
 
 /// The tests of this file take turns (see the module comment). An async mutex: the turn is
@@ -512,6 +512,35 @@ async fn each_rule_speaks_at_its_field_in_each_language_and_size() {
         "nothing reached GoTo"
     );
     findings.assert_none();
+}
+
+/// The same rules on WebKit (every iPhone browser, Safari) and Firefox, in each language and
+/// size: WebKit speaks the language its driver was started in, so each language has its own.
+async fn each_rule_on(engine: Engine) {
+    let _turn = one_at_a_time().await;
+    let backend = start_backend().await;
+    let mut findings = Findings(Vec::new());
+    for language in [&ENGLISH, &SPANISH] {
+        let driver = start_engine(engine, "Europe/Madrid", language.browser).await;
+        for case in CASES.iter().filter(|c| std::ptr::eq(c.words, language)) {
+            each_rule(&backend, &driver, case, &mut findings).await;
+        }
+    }
+    assert!(
+        backend.sandbox().meetings().is_empty(),
+        "nothing reached GoTo"
+    );
+    findings.assert_none();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_rule_speaks_at_its_field_on_webkit() {
+    each_rule_on(Engine::WebKit).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_rule_speaks_at_its_field_on_firefox() {
+    each_rule_on(Engine::Firefox).await;
 }
 
 // ---- by keyboard alone ----

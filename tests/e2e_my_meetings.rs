@@ -25,7 +25,8 @@ use fantoccini::key::Key;
 use fantoccini::Locator;
 use goto_sandbox::SeedOrganizer;
 use support::{
-    open_browser, start_backend, start_backend_with, start_driver, Backend, Browser, PHONE,
+    open_browser, start_backend, start_backend_with, start_driver, start_engine, Backend, Browser,
+    Engine, PHONE,
 };
 
 /// Desktop size for this issue: 1280×900.
@@ -425,7 +426,7 @@ fn colleagues(backend: &Backend) -> (SeedOrganizer, SeedOrganizer) {
 
 // ---- the keyboard ----
 
-/// How this Chromium lays out `<input type=date>` (it follows the machine's locale, not the
+/// How this browser lays out `<input type=date>` (it follows the machine's locale, not the
 /// page's language), so dates can be typed as a person would.
 #[derive(Clone, Copy, Debug)]
 enum DateOrder {
@@ -434,56 +435,101 @@ enum DateOrder {
     Ymd,
 }
 
+/// How a person types a date and a time here. Chromium and Firefox move to a date's or a
+/// time's next part by themselves once its digits are typed; WebKit, as Safari, stays in the
+/// part (more digits replace it) until Tab moves on, so there each part ends with a Tab.
+#[derive(Clone, Copy, Debug)]
+struct Typing {
+    order: DateOrder,
+    tab_between_parts: bool,
+    /// Only where parts take a Tab: whether the time has an AM/PM part (Chromium takes
+    /// 13–23 as PM by itself).
+    twelve_hour: bool,
+}
+
+const TAB: char = '\u{e004}';
+
 /// Finds the layout on a scratch page, before the app is opened.
-async fn date_order(browser: &Browser) -> DateOrder {
-    for (typed, order) in [("01022003", None), ("20030102", Some(DateOrder::Ymd))] {
-        browser
-            .client
-            .goto("data:text/html,<input id=a><input type=date id=d>")
-            .await
-            .unwrap();
-        browser
-            .client
-            .execute("document.getElementById('a').focus()", vec![])
-            .await
-            .unwrap();
-        browser.press(Key::Tab).await;
-        browser.type_text(typed).await;
-        let value = browser.value("#d").await;
-        match (order, value.as_str()) {
-            (None, "2003-01-02") => return DateOrder::Mdy,
-            (None, "2003-02-01") => return DateOrder::Dmy,
-            (Some(order), "2003-01-02") => return order,
-            _ => {}
+async fn typing(browser: &Browser) -> Typing {
+    for tab_between_parts in [false, true] {
+        let sep = if tab_between_parts {
+            TAB.to_string()
+        } else {
+            String::new()
+        };
+        for (parts, order) in [
+            (["01", "02", "2003"], None),
+            (["2003", "01", "02"], Some(DateOrder::Ymd)),
+        ] {
+            browser
+                .client
+                .goto("data:text/html,<input id=a><input type=date id=d><input type=time id=t>")
+                .await
+                .unwrap();
+            browser
+                .client
+                .execute("document.getElementById('a').focus()", vec![])
+                .await
+                .unwrap();
+            browser.press(Key::Tab).await;
+            browser.type_text(&parts.join(&sep)).await;
+            let order = match (order, browser.value("#d").await.as_str()) {
+                (None, "2003-01-02") => DateOrder::Mdy,
+                (None, "2003-02-01") => DateOrder::Dmy,
+                (Some(order), "2003-01-02") => order,
+                _ => continue,
+            };
+            let mut twelve_hour = false;
+            if tab_between_parts {
+                browser.press(Key::Tab).await;
+                browser.type_text(&format!("16{TAB}30")).await;
+                twelve_hour = browser.value("#t").await != "16:30";
+            }
+            return Typing {
+                order,
+                tab_between_parts,
+                twelve_hour,
+            };
         }
     }
-    panic!("cannot tell how this Chromium lays out a date input");
+    panic!("cannot tell how this browser lays out a date input");
 }
 
 /// With focus on a date input's first part, types `date`.
-async fn type_date(browser: &Browser, order: DateOrder, date: NaiveDate) {
-    let typed = match order {
-        DateOrder::Mdy => date.format("%m%d%Y"),
-        DateOrder::Dmy => date.format("%d%m%Y"),
-        DateOrder::Ymd => date.format("%Y%m%d"),
+async fn type_date(browser: &Browser, typing: Typing, date: NaiveDate) {
+    let parts = match typing.order {
+        DateOrder::Mdy => ["%m", "%d", "%Y"],
+        DateOrder::Dmy => ["%d", "%m", "%Y"],
+        DateOrder::Ymd => ["%Y", "%m", "%d"],
     }
-    .to_string();
-    browser.type_text(&typed).await;
+    .map(|part| date.format(part).to_string());
+    let sep = if typing.tab_between_parts {
+        TAB.to_string()
+    } else {
+        String::new()
+    };
+    browser.type_text(&parts.join(&sep)).await;
 }
 
 /// With focus on a time input's first part, types `HH:MM`: the hours as on a 24-hour clock
 /// (Chromium's 12-hour layout takes 13–23 as PM), then A or P for a 12-hour layout's period
-/// (a 24-hour layout ignores it).
-async fn type_time(browser: &Browser, time: &str) {
+/// (a 24-hour layout ignores it); where parts take a Tab, the hours on the layout's clock.
+async fn type_time(browser: &Browser, typing: Typing, time: &str) {
     let (hours, minutes) = time.split_once(':').unwrap();
-    let period = if hours.parse::<u32>().unwrap() >= 12 {
-        'P'
+    let hour: u32 = hours.parse().unwrap();
+    let period = if hour >= 12 { 'P' } else { 'A' };
+    let typed = if !typing.tab_between_parts {
+        format!("{hours}{minutes}{period}")
+    } else if typing.twelve_hour {
+        let twelve = match hour % 12 {
+            0 => 12,
+            h => h,
+        };
+        format!("{twelve:02}{TAB}{minutes}{TAB}{period}")
     } else {
-        'A'
+        format!("{hours}{TAB}{minutes}")
     };
-    browser
-        .type_text(&format!("{hours}{minutes}{period}"))
-        .await;
+    browser.type_text(&typed).await;
 }
 
 /// Ctrl+A, Backspace: empties the focused text field.
@@ -809,13 +855,13 @@ async fn assert_page(browser: &Browser, case: &Case, path: &str, first: &str, su
         .await;
 }
 
-async fn journey(case: &Case) {
+async fn journey(case: &Case, engine: Engine) {
     let words = case.words;
     let [topic, other_topic, new_topic] = case.topics;
     let backend = start_backend().await;
-    let driver = start_driver(case.zone.name).await;
+    let driver = start_engine(engine, case.zone.name, words.browser).await;
     let browser = open_browser(&driver, case.size, words.browser).await;
-    let order = date_order(&browser).await;
+    let typing = typing(&browser).await;
     let (ana, ben) = colleagues(&backend);
     let dst = across_dst(case.zone);
     let other_date = days_ahead(2);
@@ -943,16 +989,16 @@ async fn journey(case: &Case) {
     browser.tab_to_direction("#subject", true).await;
     browser.type_text(new_topic).await;
     browser.tab_to("#date").await;
-    type_date(&browser, order, dst.new_date).await;
+    type_date(&browser, typing, dst.new_date).await;
     browser.tab_to("#start").await;
-    type_time(&browser, "16:30").await;
+    type_time(&browser, typing, "16:30").await;
     browser.tab_to("#end").await;
-    type_time(&browser, "17:15").await;
+    type_time(&browser, typing, "17:15").await;
     assert_eq!(browser.value("#subject").await, new_topic);
     assert_eq!(
         browser.value("#date").await,
         new_date,
-        "typed with {order:?}"
+        "typed as {typing:?}"
     );
     assert_eq!(browser.value("#start").await, "16:30");
     assert_eq!(browser.value("#end").await, "17:15");
@@ -1129,13 +1175,41 @@ async fn journey(case: &Case) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn my_meetings_journey_in_spanish_on_a_phone_in_madrid() {
     let _turn = one_at_a_time().await;
-    journey(&SPANISH_PHONE).await;
+    journey(&SPANISH_PHONE, Engine::Chromium).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn my_meetings_journey_in_english_on_a_desktop_in_new_york() {
     let _turn = one_at_a_time().await;
-    journey(&ENGLISH_DESKTOP).await;
+    journey(&ENGLISH_DESKTOP, Engine::Chromium).await;
+}
+
+// The same journeys on the other two engines, each in both languages: WebKit (every iPhone
+// browser, Safari) and Firefox. WebKit's and Firefox's narrowest windows are 447 and 500 CSS
+// px, still the app's phone layout (see `Browser::assert_phone_viewport`).
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_meetings_journey_in_spanish_on_webkit() {
+    let _turn = one_at_a_time().await;
+    journey(&SPANISH_PHONE, Engine::WebKit).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_meetings_journey_in_english_on_webkit() {
+    let _turn = one_at_a_time().await;
+    journey(&ENGLISH_DESKTOP, Engine::WebKit).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_meetings_journey_in_spanish_on_firefox() {
+    let _turn = one_at_a_time().await;
+    journey(&SPANISH_PHONE, Engine::Firefox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_meetings_journey_in_english_on_firefox() {
+    let _turn = one_at_a_time().await;
+    journey(&ENGLISH_DESKTOP, Engine::Firefox).await;
 }
 
 // ---- a co-organizer ----

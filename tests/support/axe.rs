@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 
-use super::Browser;
+use super::{Browser, Engine};
 
 /// The rule sets the pages must pass: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 pub const WCAG_TAGS: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -201,8 +201,17 @@ impl Browser {
     /// Every WCAG 2.2 A/AA violation axe finds on the page as it is now, in the light scheme,
     /// plus the colour rules again in the dark scheme; one line per rule, each listing its
     /// impact, help text and the selectors of the offending elements. Empty when clean.
+    /// WebKit and Firefox have no DevTools command to switch the scheme: there the page is
+    /// audited as it is (light); its dark colours are Chromium's to check.
     pub async fn audit(&self, state: &str) -> Vec<String> {
         let mut found = Vec::new();
+        if self.engine != Engine::Chromium {
+            let wcag = serde_json::json!({ "type": "tag", "values": WCAG_TAGS });
+            for violation in self.run_axe(wcag).await {
+                found.push(format!("[{state}, {}] {violation}", self.engine.name()));
+            }
+            return found;
+        }
         self.emulate_scheme(Scheme::Light).await;
         let wcag = serde_json::json!({ "type": "tag", "values": WCAG_TAGS });
         for violation in self.run_axe(wcag).await {

@@ -100,16 +100,20 @@ pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
         Engine::WebKit => {
             let display = start_xvfb(&mut driver.children);
             // WebKitGTK's Accept-Language and navigator.language come from the process's
-            // locale names (GLib's g_get_language_names: LANGUAGE first).
-            let language = lang.replace('-', "_");
+            // locale, which glibc only accepts when it is compiled: measured, `LANGUAGE=es_ES`
+            // without it still gives `en-US`.
+            let (locales, locale) = compiled_locale(lang);
             let webdriver = program("WEBKITWEBDRIVER", "WebKitWebDriver");
             driver.children.push(spawn(
                 Command::new(&webdriver)
                     .arg(format!("--port={port}"))
                     .env("DISPLAY", display)
                     .env("TZ", time_zone)
-                    .env("LANGUAGE", &language)
-                    .env("LANG", "C.UTF-8")
+                    .env("LOCPATH", locales)
+                    .env("LANG", &locale)
+                    .env_remove("LANGUAGE")
+                    .env_remove("LC_ALL")
+                    .env_remove("LC_MESSAGES")
                     // No accessibility bus under Xvfb: say so instead of waiting for one.
                     .env("NO_AT_BRIDGE", "1")
                     .stdout(Stdio::null())
@@ -123,6 +127,9 @@ pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
                 Command::new(&geckodriver)
                     .arg(format!("--port={port}"))
                     .arg("--log=error")
+                    // Measured: `TZ` in the capabilities' `env` alone leaves Firefox's pages
+                    // in UTC; the browser takes it from the driver that starts it.
+                    .env("TZ", time_zone)
                     .stdout(Stdio::null())
                     .stderr(Stdio::null()),
                 &geckodriver,
@@ -139,6 +146,43 @@ pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
         "the {} WebDriver did not start on port {port}",
         engine.name()
     );
+}
+
+/// The glibc locale for a BCP 47 tag (`es-ES` → `es_ES.UTF-8`), compiled with `localedef`
+/// from Debian's `locales` data (which `cargo xtask test` installs) into a directory of the
+/// tests' own (`LOCPATH`), so the machine's locales are left alone. Compiled once per machine
+/// (about 1.5 s); a half-written copy is never used, since each is written aside and renamed.
+fn compiled_locale(lang: &str) -> (std::path::PathBuf, String) {
+    let tag = match lang {
+        "es" => "es-ES",
+        "en" => "en-US",
+        other => other,
+    };
+    let name = tag.replace('-', "_");
+    let locale = format!("{name}.UTF-8");
+    let dir = std::env::temp_dir().join("meetings-e2e-locales");
+    let target = dir.join(&locale);
+    if !target.join("LC_MESSAGES").exists() {
+        std::fs::create_dir_all(&dir).expect("locale directory");
+        let aside = dir.join(format!(".{locale}-{}", std::process::id()));
+        let status = Command::new("localedef")
+            .args(["-i", &name, "-f", "UTF-8"])
+            .arg(&aside)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("localedef (Debian's libc-bin) runs");
+        // localedef warns (exit 1) about some locales' data yet writes them whole.
+        assert!(
+            aside.join("LC_MESSAGES").exists(),
+            "localedef could not compile {locale} ({status}): is Debian's `locales` installed?"
+        );
+        if std::fs::rename(&aside, &target).is_err() {
+            // Another test compiled it first.
+            let _ = std::fs::remove_dir_all(&aside);
+        }
+    }
+    (dir, locale)
 }
 
 /// An X server of its own for WebKit, which has no headless mode: `-displayfd` picks a free
@@ -230,7 +274,6 @@ pub fn capabilities(
                 serde_json::json!({
                     "binary": program("FIREFOX", "/usr/bin/firefox-esr"),
                     "args": args,
-                    "env": { "TZ": driver.time_zone },
                     "prefs": { "intl.accept_languages": lang },
                 }),
             );

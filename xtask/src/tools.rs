@@ -285,6 +285,11 @@ pub fn ensure_test_services() -> Result<(), String> {
         ("firefox-esr", "firefox-esr"),
         ("redis-server", "redis-server"),
     ])?;
+    // The locale data WebKit's browser tests compile to speak Spanish and English (WebKitGTK
+    // takes its language from the process's locale, not from a capability).
+    if !Path::new("/usr/share/i18n/locales/es_ES").exists() {
+        apt_install(&["locales"])?;
+    }
     ensure_geckodriver()
 }
 
