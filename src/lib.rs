@@ -12,6 +12,7 @@ pub mod draft;
 pub mod json;
 pub mod language;
 pub mod pages;
+pub mod storage_access;
 pub mod text;
 
 use leptos::prelude::*;

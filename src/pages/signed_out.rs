@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 use crate::api;
 use crate::app::{set_title, SessionState, SignedOutWhy};
 use crate::components::notice::{Notice, NoticeKind};
+use crate::storage_access;
 use crate::text::{text, use_lang, Key};
 
 /// The message type the backend's popup page posts to its opener when sign-in ends.
@@ -21,6 +22,11 @@ enum Popup {
     Blocked,
     /// It came back without a connection.
     NotConnected,
+    /// Signed in, but the browser keeps this frame from its cookies (Safari's tracking
+    /// prevention in a portal on another site) until the person allows it.
+    NeedsStorageAccess,
+    /// The browser refused that too: the app in a tab of its own still works.
+    StorageRefused,
 }
 
 /// Whether the app runs inside another page's frame (a portal), where GoTo's sign-in page,
@@ -66,6 +72,12 @@ fn sign_in_outcome(
     Some(Ok(field("handoff").and_then(|code| code.as_string())))
 }
 
+/// Whether this frame's own requests carry a session: after the popup, a frame kept from its
+/// cookies still sees none.
+async fn signed_in_here() -> bool {
+    matches!(api::session().await, Ok(info) if info.user.is_some())
+}
+
 /// What a person who is not signed in sees: why to connect, and the link that does it. The
 /// link comes back to the page they were on, where their draft is waiting. Inside a frame the
 /// sign-in runs in a popup instead, and this page picks up once the popup reports back.
@@ -108,6 +120,12 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
                 if let Some(code) = handoff {
                     let _ = api::redeem_handoff(code, nonce.get_value()).await;
                 }
+                // Safari's tracking prevention drops even the redeemed cookie: there the
+                // person is asked to let this frame have its cookies, which needs their tap.
+                if framed && storage_access::kept_from_cookies().await && !signed_in_here().await {
+                    popup.try_set(Popup::NeedsStorageAccess);
+                    return;
+                }
                 session.check();
             }),
             Some(Err(())) => {
@@ -134,6 +152,19 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
                 Popup::Open
             }
             _ => Popup::Blocked,
+        });
+    };
+
+    // During the tap, as the browser requires; once allowed, this frame sees the cookie the
+    // popup got, and the page the person was on comes back.
+    let allow_storage = move |_: ev::MouseEvent| {
+        let granted = storage_access::request();
+        spawn_local(async move {
+            if granted.await {
+                session.check();
+            } else {
+                popup.try_set(Popup::StorageRefused);
+            }
         });
     };
 
@@ -182,6 +213,33 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
                     view! {
                         <Notice kind=NoticeKind::Error id="sign-in-popup">
                             {text(lang, Key::PopupNotConnected)}
+                        </Notice>
+                    }
+                    .into_any(),
+                ),
+                Popup::NeedsStorageAccess => Some(
+                    view! {
+                        <Notice kind=NoticeKind::Info id="sign-in-popup">
+                            <p>{text(lang, Key::StorageAccessNeeded)}</p>
+                            <button id="allow-storage-access" type="button" on:click=allow_storage>
+                                {text(lang, Key::AllowStorageAccess)}
+                            </button>
+                        </Notice>
+                    }
+                    .into_any(),
+                ),
+                Popup::StorageRefused => Some(
+                    view! {
+                        <Notice kind=NoticeKind::Error id="sign-in-popup">
+                            <p>{text(lang, Key::StorageAccessRefused)}</p>
+                            <p>
+                                <a id="open-app-in-tab" href=window().location().href().unwrap_or_default() target="_blank" rel="noopener">
+                                    {text(lang, Key::OpenAppInNewTab)}
+                                </a>
+                            </p>
+                            <button id="allow-storage-access" type="button" class="secondary" on:click=allow_storage>
+                                {text(lang, Key::AllowStorageAccess)}
+                            </button>
                         </Notice>
                     }
                     .into_any(),

@@ -41,6 +41,8 @@ pub struct Driver {
     /// zone from the environment of the driver that launches it).
     pub lang: String,
     pub time_zone: String,
+    /// WebKit's X display, where its own prompts (outside the page) appear.
+    pub display: Option<String>,
     children: Vec<Child>,
 }
 
@@ -82,6 +84,7 @@ pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
         url: format!("http://127.0.0.1:{port}"),
         lang: lang.to_owned(),
         time_zone: time_zone.to_owned(),
+        display: None,
         children: Vec::new(),
     };
     match engine {
@@ -99,6 +102,7 @@ pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
         }
         Engine::WebKit => {
             let display = start_xvfb(&mut driver.children);
+            driver.display = Some(display.clone());
             // WebKitGTK's Accept-Language and navigator.language come from the process's
             // locale, which glibc only accepts when it is compiled: measured, `LANGUAGE=es_ES`
             // without it still gives `en-US`.
@@ -146,6 +150,43 @@ pub async fn start(engine: Engine, time_zone: &str, lang: &str) -> Driver {
         "the {} WebDriver did not start on port {port}",
         engine.name()
     );
+}
+
+impl Driver {
+    /// Answers Yes (`allow`) or No to WebKit's own question "Do you want to allow "<site>" to use cookies
+    /// while browsing "<portal>"?", as the person would, for a `requestStorageAccess()` the
+    /// page made. The question is MiniBrowser's info bar, outside the page, where WebDriver
+    /// cannot reach: it is clicked on the X display with xdotool. Its No and Yes buttons sit
+    /// at the bar's right end, measured on WebKitGTK 2.50's MiniBrowser at its narrowest
+    /// window.
+    pub async fn answer_webkit_storage_prompt(&self, allow: bool) {
+        let display = self.display.as_deref().expect("a WebKit driver");
+        // The bar appears once the browser has weighed the request: a moment after the tap.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let xdotool = |args: &[&str]| {
+            let out = Command::new("xdotool")
+                .args(args)
+                .env("DISPLAY", display)
+                .output()
+                .expect("xdotool runs (cargo xtask test installs it)");
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        let window = xdotool(&["search", "--onlyvisible", "--name", "Automation"]);
+        let window = window
+            .lines()
+            .next()
+            .expect("MiniBrowser's window")
+            .to_owned();
+        let geometry = xdotool(&["getwindowgeometry", "--shell", &window]);
+        let width: i64 = geometry
+            .lines()
+            .find_map(|l| l.strip_prefix("WIDTH="))
+            .and_then(|w| w.parse().ok())
+            .expect("the window's width");
+        let from_right = if allow { 49 } else { 141 };
+        let (x, y) = ((width - from_right).to_string(), "109".to_owned());
+        xdotool(&["mousemove", "--window", &window, &x, &y, "click", "1"]);
+    }
 }
 
 /// The glibc locale for a BCP 47 tag (`es-ES` → `es_ES.UTF-8`), compiled with `localedef`

@@ -65,7 +65,8 @@ pub async fn start_backend() -> Backend {
         .await
         .expect("backend starts");
     Backend {
-        base: format!("http://{}", running.addr),
+        // Where browsers reach it: its bound address, or the https front a test gave it.
+        base: running.state.config.public_url.clone(),
         running,
         _data: data,
     }
@@ -551,6 +552,8 @@ pub mod axe;
 
 pub mod static_files;
 
+pub mod tls;
+
 /// The debug (designer demo) build: `cargo xtask test` builds it and sets this.
 pub fn demo_dist_dir() -> PathBuf {
     built_dir("MEETINGS_E2E_DEMO_DIST", "target/demo-dist", "demo build")
@@ -565,7 +568,8 @@ pub async fn start_backend_with(adjust: impl FnOnce(&mut Config)) -> Backend {
         .await
         .expect("backend starts");
     Backend {
-        base: format!("http://{}", running.addr),
+        // Where browsers reach it: its bound address, or the https front a test gave it.
+        base: running.state.config.public_url.clone(),
         running,
         _data: data,
     }

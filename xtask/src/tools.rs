@@ -282,6 +282,8 @@ pub fn ensure_test_services() -> Result<(), String> {
         ("chromedriver", "chromium-driver"),
         ("WebKitWebDriver", "webkit2gtk-driver"),
         ("Xvfb", "xvfb"),
+        // Answers WebKit's own storage-access question, outside the page (tests/e2e_iframe.rs).
+        ("xdotool", "xdotool"),
         ("firefox-esr", "firefox-esr"),
         ("redis-server", "redis-server"),
     ])?;
