@@ -12,49 +12,14 @@ use meeting::{
     StartMeeting, UpcomingMeeting,
 };
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+
+use crate::api_failure::ApiFailure;
 
 /// Where the backend starts the GoTo sign-in. A plain navigation, never a fetch.
 const LOGIN_PATH: &str = "/app/api/auth/serviceAction/login";
 
 /// How many organizers one search shows.
 const ORGANIZER_LIMIT: &str = "20";
-
-/// Why a call did not give what was asked for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApiFailure {
-    /// 401: the session is gone; the person has to connect again (the draft stays).
-    SignedOut,
-    /// 404.
-    NotFound,
-    /// 422: the backend's rules refused the input; `fields` says where.
-    Rejected(ApiError),
-    /// Any other answer. `error` is the backend's explanation when it gave one.
-    Failed {
-        status: u16,
-        error: Option<ApiError>,
-    },
-    /// No answer at all: offline, the request was aborted, or not JSON where JSON was due.
-    Unreachable,
-}
-
-impl ApiFailure {
-    /// The backend's request id, for support.
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            ApiFailure::Rejected(error)
-            | ApiFailure::Failed {
-                error: Some(error), ..
-            } => error.request_id.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// GoTo refused because the person holds no GoToMeeting licence (403 `no_licence`).
-    pub fn is_no_licence(&self) -> bool {
-        matches!(self, ApiFailure::Failed { error: Some(error), .. } if error.error == "no_licence")
-    }
-}
 
 /// Sends `request` (with a JSON body if given) and keeps only successful answers.
 async fn exchange(request: RequestBuilder, json: Option<String>) -> Result<Response, ApiFailure> {
@@ -236,28 +201,4 @@ pub fn login_href(return_to: &str) -> String {
     // Slashes may stay as they are in a query; keeping them makes the link readable.
     let return_to = String::from(js_sys::encode_uri_component(return_to)).replace("%2F", "/");
     format!("{LOGIN_PATH}?return_to={return_to}")
-}
-
-/// A fresh random key: `crypto.randomUUID()` where the browser offers it (secure contexts).
-pub fn new_idempotency_key() -> String {
-    let global = js_sys::global();
-    let uuid = js_sys::Reflect::get(&global, &JsValue::from_str("crypto"))
-        .ok()
-        .filter(|crypto| !crypto.is_undefined())
-        .and_then(|crypto| {
-            let random_uuid =
-                js_sys::Reflect::get(&crypto, &JsValue::from_str("randomUUID")).ok()?;
-            let random_uuid: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&random_uuid)?;
-            random_uuid.call0(&crypto).ok()?.as_string()
-        });
-    uuid.unwrap_or_else(|| {
-        (0..4)
-            .map(|_| {
-                format!(
-                    "{:08x}",
-                    (js_sys::Math::random() * f64::from(u32::MAX)) as u32
-                )
-            })
-            .collect()
-    })
 }

@@ -16,7 +16,7 @@ use meeting::{
     UpcomingMeeting, User,
 };
 
-use crate::api::ApiFailure;
+use crate::api_failure::ApiFailure;
 use crate::browser_time;
 use crate::draft::Draft;
 use crate::language::current;

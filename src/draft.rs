@@ -11,7 +11,7 @@ use meeting::{CreateMeeting, Meeting, Organizer};
 use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
-use crate::{api, browser_time};
+use crate::browser_time;
 
 const DRAFT_KEY: &str = "meetings.draft.v1";
 /// Where the app kept a typed password before GoTo's yes/no was honoured: removed on sight.
@@ -139,11 +139,6 @@ impl Draft {
     }
 
     pub fn save(&self, slot: &Slot) {
-        // The demo's broken form is shown, never kept: the other scenarios start clean.
-        #[cfg(debug_assertions)]
-        if crate::demo::broken_draft().is_some() {
-            return;
-        }
         if let Some(json) = crate::json::to_string(self) {
             write(local(), &slot.draft_key(), &json);
         }
@@ -183,7 +178,7 @@ pub fn idempotency_key_for(slot: &Slot, meeting: &CreateMeeting) -> String {
     if let Some(key) = previous {
         return key;
     }
-    let key = api::new_idempotency_key();
+    let key = crate::random_key::new_key();
     write(session(), &attempt_key, &format!("{key}\n{request}"));
     key
 }

@@ -24,6 +24,12 @@ pub fn current() -> Lang {
     CURRENT.with(Cell::get)
 }
 
+/// The language the app speaks now, for a view being built. `App` rebuilds the pages when
+/// it changes, so reading it once while building a view is enough.
+pub fn use_lang() -> Lang {
+    current()
+}
+
 fn navigator_languages() -> Vec<String> {
     let Some(window) = web_sys::window() else {
         return Vec::new();

@@ -3,7 +3,8 @@
 //! from the contract crate `meeting`.
 
 pub mod api;
-pub mod app;
+pub mod api_failure;
+pub mod between_pages;
 pub mod browser_time;
 pub mod components;
 #[cfg(debug_assertions)]
@@ -11,7 +12,10 @@ pub mod demo;
 pub mod draft;
 pub mod json;
 pub mod language;
+pub mod page_title;
 pub mod pages;
+pub mod random_key;
+pub mod session;
 pub mod storage_access;
 pub mod text;
 
@@ -19,7 +23,9 @@ use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
-use crate::app::{Flash, Header, JustCreated, SessionState, SignedIn};
+use crate::between_pages::{Flash, JustCreated};
+use crate::components::header::Header;
+use crate::components::signed_in::SignedIn;
 use crate::language::Language;
 use crate::pages::create_meeting::{CreateIntro, CreateMeetingPage};
 use crate::pages::edit_meeting::EditMeetingPage;
@@ -27,6 +33,7 @@ use crate::pages::meeting_created::MeetingCreatedPage;
 use crate::pages::meeting_details::MeetingDetailsPage;
 use crate::pages::my_meetings::MyMeetingsPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::session::SessionState;
 
 #[component]
 pub fn App() -> impl IntoView {

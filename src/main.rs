@@ -1,3 +1,5 @@
+//! The wasm entry point: mounts the app over the static shell.
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -4,13 +4,7 @@
 
 use meeting::Lang;
 
-use crate::api::ApiFailure;
-
-/// The language the app speaks now. `App` rebuilds the pages when it changes, so reading it
-/// once while building a view is enough.
-pub fn use_lang() -> Lang {
-    crate::language::current()
-}
+use crate::api_failure::ApiFailure;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key {
@@ -492,6 +486,12 @@ pub fn failure(lang: Lang, failure: &ApiFailure) -> String {
         ApiFailure::SignedOut => text(lang, Key::ExpiredLead).to_owned(),
         ApiFailure::NotFound => text(lang, Key::NotFoundPage).to_owned(),
         ApiFailure::Rejected(error) => error.message.clone(),
+        // The backend says how long to wait (its `Retry-After`, in words) and that nothing was
+        // lost: shown as it is.
+        ApiFailure::Failed {
+            status: 429,
+            error: Some(error),
+        } => error.message.clone(),
         ApiFailure::Failed { status: 429, .. } if es => format!("Ahora mismo se están programando demasiadas reuniones. Espera un minuto y vuelve a intentarlo. {kept}"),
         ApiFailure::Failed { status: 429, .. } => {
             format!("Too many meetings are being scheduled right now. Wait a minute, then try again. {kept}")

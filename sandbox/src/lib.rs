@@ -27,7 +27,6 @@ mod persist;
 mod rate_limit;
 mod scope;
 mod seed;
-mod seed_generated;
 mod time_format;
 mod tokens;
 

@@ -102,6 +102,19 @@ impl AppError {
                 Lang::Es => format!("GoTo no ha concedido a esta aplicación el permiso «{scope}». Pide a tu administrador de GoTo que lo añada al cliente OAuth de la aplicación; tu formulario se conserva."),
             };
         }
+        // The wait the `Retry-After` header gives, in words: the app shows this as it is.
+        if let AppError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            let n = (*retry_after_seconds).max(1);
+            return match (lang, n) {
+                (Lang::En, 1) => "GoToMeeting is busy right now. Wait a second and try again; nothing was lost.".to_owned(),
+                (Lang::En, n) => format!("GoToMeeting is busy right now. Wait {n} seconds and try again; nothing was lost."),
+                (Lang::Es, 1) => "GoToMeeting está ocupado. Espera un segundo y vuelve a intentarlo; no se ha perdido nada.".to_owned(),
+                (Lang::Es, n) => format!("GoToMeeting está ocupado. Espera {n} segundos y vuelve a intentarlo; no se ha perdido nada."),
+            };
+        }
         let (en, es) = match self {
             AppError::NotSignedIn => (
                 "Please connect GoToMeeting to continue.",
@@ -152,10 +165,7 @@ impl AppError {
                 "Some fields need your attention.",
                 "Algunos campos necesitan tu atención.",
             ),
-            AppError::TooManyRequests { .. } => (
-                "GoToMeeting is busy right now. Wait a few seconds and try again; nothing was lost.",
-                "GoToMeeting está ocupado. Espera unos segundos y vuelve a intentarlo; no se ha perdido nada.",
-            ),
+            AppError::TooManyRequests { .. } => unreachable!("worded above, with its wait"),
             AppError::UpstreamTimeout => (
                 "GoToMeeting did not answer in time. Try again; nothing will be done twice.",
                 "GoToMeeting no respondió a tiempo. Inténtalo de nuevo; nada se hará dos veces.",
@@ -229,4 +239,20 @@ pub fn render(error: &AppError, ctx: &RequestContext) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_says_the_wait_its_retry_after_gives() {
+        let busy = |s| AppError::TooManyRequests {
+            retry_after_seconds: s,
+        };
+        assert!(busy(7).message(Lang::En).contains("Wait 7 seconds"));
+        assert!(busy(7).message(Lang::Es).contains("Espera 7 segundos"));
+        assert!(busy(1).message(Lang::En).contains("Wait a second"));
+        assert!(busy(0).message(Lang::Es).contains("Espera un segundo"));
+    }
 }

@@ -9,10 +9,11 @@ use leptos::prelude::*;
 use meeting::MeetingId;
 
 use crate::api;
-use crate::app::SessionState;
 use crate::browser_time;
 use crate::components::notice::{Notice, NoticeKind};
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::session::SessionState;
+use crate::text::{self, text, Key};
 
 /// The button, then the question. `cancelled` runs once GoTo no longer has the meeting (also
 /// when it was already gone: cancelling twice is harmless). The controls' ids end in the

@@ -10,10 +10,11 @@ use meeting::{Field, Organizer};
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::app::SessionState;
 use crate::components::field::{error_id, FieldErrors, FieldMessage};
 use crate::components::organizer_filter::roughly_matches;
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::session::SessionState;
+use crate::text::{self, text, Key};
 
 /// How long typing must pause before the backend is asked.
 const SEARCH_PAUSE: Duration = Duration::from_millis(250);
@@ -43,7 +44,8 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
     // search cancels the one before it (its task and, through api.rs, its request) and the
     // last answer stays until the new one arrives. A signal and a task rather than a
     // LocalResource: its machinery cost about 1.5 KB of the first load.
-    let found = RwSignal::new(None::<Result<(String, Vec<Organizer>), api::ApiFailure>>);
+    let found =
+        RwSignal::new(None::<Result<(String, Vec<Organizer>), crate::api_failure::ApiFailure>>);
     // "Try again" after a failed search asks the same question once more.
     let retries = RwSignal::new(0u32);
     Effect::new(move |_| {

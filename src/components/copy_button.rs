@@ -1,10 +1,13 @@
+//! The "Copy link" button and what it says after.
+
 use std::time::Duration;
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::text::{text, use_lang, Key};
+use crate::language::use_lang;
+use crate::text::{text, Key};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CopyState {

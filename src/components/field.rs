@@ -1,3 +1,5 @@
+//! A form's labelled input with its hint and its message, tied together for screen readers.
+
 use leptos::prelude::*;
 use meeting::Field;
 

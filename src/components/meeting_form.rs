@@ -11,15 +11,16 @@ use meeting::local_time::{format_offset, meeting_times};
 use meeting::{validate, CreateMeeting, Field, FieldError, Lang, Meeting, Organizer};
 use wasm_bindgen::JsCast;
 
-use crate::api::ApiFailure;
-use crate::app::SessionState;
+use crate::api_failure::ApiFailure;
 use crate::browser_time;
 use crate::components::coorganizer_picker::CoorganizerPicker;
 use crate::components::field::{CheckField, FieldErrors, InputField};
 use crate::components::notice::{Notice, NoticeKind};
 use crate::components::time_range::TimeRange;
 use crate::draft::{self, Draft, Slot};
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::session::SessionState;
+use crate::text::{self, text, Key};
 
 /// How the form's request is sent (a create or a change), with its idempotency key. Boxed, not
 /// generic: one copy of the form in the wasm serves both pages.
@@ -63,7 +64,17 @@ pub fn MeetingForm(
     // Every keystroke is saved, so nothing typed is lost to a reload or a sign-in trip.
     // Stored, so the closures below that name it stay `Copy`.
     let slot = StoredValue::new(kept_in);
-    Effect::new(move |_| slot.with_value(|slot| form().to_draft().save(slot)));
+    // The demo's broken form is shown, never kept: the other scenarios start clean.
+    #[cfg(debug_assertions)]
+    let keep = crate::demo::broken_draft().is_none();
+    #[cfg(not(debug_assertions))]
+    let keep = true;
+    Effect::new(move |_| {
+        let draft = form().to_draft();
+        if keep {
+            slot.with_value(|slot| draft.save(slot));
+        }
+    });
 
     let times = Memo::new(move |_| {
         meeting_times(

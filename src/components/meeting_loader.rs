@@ -1,12 +1,19 @@
+//! Loads the meeting a page shows: the one just made, or fetched by its id.
+
 use leptos::prelude::*;
 use meeting::{Meeting, MeetingId};
 
-use crate::api::{self, ApiFailure};
-use crate::app::{JustCreated, Loading, Session, SessionState};
+use crate::api;
+use crate::api_failure::ApiFailure;
+use crate::between_pages::JustCreated;
 use crate::components::loader::load;
+use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
+use crate::language::use_lang;
 use crate::pages::not_found::NotFound;
-use crate::text::{self, text, use_lang, Key};
+use crate::session::Session;
+use crate::session::SessionState;
+use crate::text::{self, text, Key};
 
 /// Shows the meeting `id` through `show`: the one just made if it is that one, otherwise
 /// fetched. An id that cannot exist, or one the backend does not know, is "not found".

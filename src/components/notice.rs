@@ -1,3 +1,5 @@
+//! A boxed message: information, or an error announced as it appears.
+
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

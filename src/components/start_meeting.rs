@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use meeting::MeetingId;
 
 use crate::api;
-use crate::app::SessionState;
 use crate::components::notice::{Notice, NoticeKind};
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::session::SessionState;
+use crate::text::{self, text, Key};
 
 #[component]
 pub fn StartMeeting(id: MeetingId) -> impl IntoView {

@@ -1,8 +1,11 @@
+//! The date, start and end inputs, read in the person's own time zone.
+
 use leptos::prelude::*;
 use meeting::Field;
 
 use crate::components::field::{FieldErrors, InputField};
-use crate::text::{text, use_lang, Key};
+use crate::language::use_lang;
+use crate::text::{text, Key};
 
 /// Date, start and end as the person's wall-clock, with the zone they are read in and a word
 /// when the end falls on the next day.

@@ -4,11 +4,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::app::{set_title, JustCreated, Session, SessionState};
+use crate::between_pages::JustCreated;
 use crate::components::meeting_form::MeetingForm;
 use crate::draft::{Draft, Slot};
+use crate::language::use_lang;
+use crate::page_title::set_title;
 use crate::pages::no_licence::NoLicenceNotice;
-use crate::text::{text, use_lang, Key};
+use crate::session::Session;
+use crate::session::SessionState;
+use crate::text::{text, Key};
 
 /// The create page's heading and lead, above the sign-in gate: the same for everyone. The
 /// static shell (`index.html`) paints these two elements with the same words before the wasm

@@ -7,12 +7,15 @@ use leptos_router::hooks::use_navigate;
 use meeting::{Meeting, MeetingId};
 
 use crate::api;
-use crate::app::{set_title, Flash, JustCreated};
+use crate::between_pages::Flash;
+use crate::between_pages::JustCreated;
 use crate::components::meeting_form::MeetingForm;
 use crate::components::meeting_loader::MeetingLoader;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::draft::{Draft, Slot};
-use crate::text::{text, use_lang, Key};
+use crate::language::use_lang;
+use crate::page_title::set_title;
+use crate::text::{text, Key};
 
 #[component]
 pub fn EditMeetingPage() -> impl IntoView {

@@ -1,11 +1,14 @@
+//! "New meeting": the meeting just made and its link to share.
+
 use leptos::prelude::*;
 use meeting::Meeting;
 
-use crate::app::set_title;
 use crate::browser_time;
 use crate::components::copy_button::CopyButton;
 use crate::components::meeting_loader::MeetingLoader;
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::page_title::set_title;
+use crate::text::{self, text, Key};
 use leptos_router::components::A;
 
 /// "New meeting": it worked, here is the link to share.

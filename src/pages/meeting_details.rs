@@ -4,14 +4,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use meeting::{Meeting, MeetingId, MeetingRole};
 
-use crate::app::{set_title, Flash};
+use crate::between_pages::Flash;
 use crate::browser_time;
 use crate::components::cancel_meeting::CancelMeeting;
 use crate::components::copy_button::CopyButton;
 use crate::components::meeting_loader::MeetingLoader;
 use crate::components::notice::{Notice, NoticeKind};
 use crate::components::start_meeting::StartMeeting;
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::page_title::set_title;
+use crate::text::{self, text, Key};
 use leptos_router::components::A;
 
 #[component]

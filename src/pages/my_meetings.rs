@@ -6,13 +6,18 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use meeting::{MeetingId, UpcomingMeeting};
 
-use crate::api::{self, ApiFailure};
-use crate::app::{set_title, Flash, Loading, SessionState};
+use crate::api;
+use crate::api_failure::ApiFailure;
+use crate::between_pages::Flash;
 use crate::browser_time;
 use crate::components::cancel_meeting::CancelMeeting;
 use crate::components::loader::load;
+use crate::components::loading::Loading;
 use crate::components::notice::{Notice, NoticeKind};
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::page_title::set_title;
+use crate::session::SessionState;
+use crate::text::{self, text, Key};
 
 #[component]
 pub fn MyMeetingsPage() -> impl IntoView {

@@ -1,8 +1,12 @@
+//! The page for a person whose GoTo account holds no GoToMeeting licence.
+
 use leptos::prelude::*;
 
-use crate::app::{set_title, SessionState};
 use crate::components::notice::{Notice, NoticeKind};
-use crate::text::{self, text, use_lang, Key};
+use crate::language::use_lang;
+use crate::page_title::set_title;
+use crate::session::SessionState;
+use crate::text::{self, text, Key};
 
 /// What a person whose GoTo account holds no GoToMeeting licence sees in the create form's
 /// place: GoTo would refuse every meeting they made, so they learn it before typing one. Under

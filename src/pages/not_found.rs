@@ -1,7 +1,10 @@
+//! "Not found", for an address or a meeting that does not exist.
+
 use leptos::prelude::*;
 
-use crate::app::set_title;
-use crate::text::{text, use_lang, Key};
+use crate::language::use_lang;
+use crate::page_title::set_title;
+use crate::text::{text, Key};
 use leptos_router::components::A;
 
 /// A clear "not found" with a way on; `message` says what was not found.

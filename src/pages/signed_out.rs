@@ -1,3 +1,5 @@
+//! The connect page, and the sign-in popup a portal's frame uses.
+
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -5,10 +7,13 @@ use leptos_router::hooks::use_location;
 use wasm_bindgen::JsValue;
 
 use crate::api;
-use crate::app::{set_title, SessionState, SignedOutWhy};
 use crate::components::notice::{Notice, NoticeKind};
+use crate::language::use_lang;
+use crate::page_title::set_title;
+use crate::session::SessionState;
+use crate::session::SignedOutWhy;
 use crate::storage_access;
-use crate::text::{text, use_lang, Key};
+use crate::text::{text, Key};
 
 /// The message type the backend's popup page posts to its opener when sign-in ends.
 const SIGN_IN_MESSAGE: &str = "meetings-sign-in";
@@ -99,7 +104,7 @@ pub fn SignedOutPage(why: SignedOutWhy, #[prop(optional)] under_heading: bool) -
     };
     // A random value only this frame knows, carried by the popup's sign-in address: the
     // backend hands the session code over only with it (a UUID is URL-safe as it is).
-    let nonce = StoredValue::new(api::new_idempotency_key());
+    let nonce = StoredValue::new(crate::random_key::new_key());
     let popup_href = move || format!("{}&popup=1&nonce={}", href(), nonce.get_value());
     let framed = in_frame();
     let popup = RwSignal::new(Popup::Closed);

@@ -5,12 +5,15 @@
 //! - `build` builds the app only; `size` prints its transfer size against the budget.
 //! - `schemathesis` runs only the API check that `test` includes.
 //! - `bench` measures size, load and memory against the goals and rewrites BENCHMARKS.md.
+//! - `structure` lists import circles, the longest functions and where shared names are written.
 
 mod app_build;
 mod axe;
 mod bench;
 mod cmd;
+mod doc_check;
 mod schemathesis;
+mod structure;
 mod test;
 mod tools;
 mod wasm_imports;
@@ -41,9 +44,12 @@ fn main() -> ExitCode {
         Some("size") => app_build::report_size(&root).map(|_| ()),
         Some("bench") => bench::run(&root),
         Some("schemathesis") => schemathesis::run(&root),
+        Some("structure") => structure::report(&root)
+            .and_then(|()| doc_check::check(&root))
+            .and_then(|()| structure::check(&root)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  schemathesis  only the API's Schemathesis run (part of test)"
+                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  schemathesis  only the API's Schemathesis run (part of test)\n  structure  import circles, longest functions, where shared names are written"
             );
             return ExitCode::from(2);
         }

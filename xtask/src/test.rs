@@ -4,13 +4,16 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::{app_build, axe, cmd, schemathesis, tools};
+use crate::{app_build, axe, cmd, doc_check, schemathesis, structure, tools};
 
 pub fn run_all(root: &Path) -> Result<(), String> {
     let build_tools = tools::ensure_build_tools(root)?;
     tools::ensure_test_services()?;
     axe::ensure_axe_core(root)?;
     cmd::run(cmd::cargo(root).args(["fmt", "--all", "--", "--check"]))?;
+    // The map and the code's shape: cheap, and a newcomer's first two hops depend on them.
+    doc_check::check(root)?;
+    structure::check(root)?;
     cmd::run(cmd::cargo(root).args([
         "clippy",
         "--locked",

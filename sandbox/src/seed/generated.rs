@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use crate::seed::{email_for, OrganizerStatus, PersonSpec, Plan, SplitMix64};
+use super::{email_for, OrganizerStatus, PersonSpec, Plan, SplitMix64};
 
 const SPANISH_FIRST: [&str; 60] = [
     "Adela",

@@ -3,18 +3,18 @@
 //! "another account's meeting" can be tested.
 //!
 //! The main account is 66 hand-written people (tests and docs name them) followed by 184
-//! generated ones (`seed_generated.rs`), enough for the Admin API's users list to need three
+//! generated ones (`seed/generated.rs`), enough for the Admin API's users list to need three
 //! pages of 100.
 //!
 //! Everything is deterministic: same names, same emails, same keys on every start, so tests and
 //! screenshots can name them. Keys come from a fixed SplitMix64 sequence (not `rand`'s StdRng,
 //! whose output may change between versions).
 
+mod generated;
+
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-
-use crate::seed_generated;
 
 /// The main account. The value is the one in GoTo's published token example (**sure**). It
 /// does not fit an i64, which is one reason account keys travel as strings.
@@ -535,7 +535,7 @@ impl Seed {
             .iter()
             .map(|p| email_for(&p.first_name, &p.last_name, MAIN_DOMAIN))
             .collect();
-        main.extend(seed_generated::people(
+        main.extend(generated::people(
             MAIN_ACCOUNT_USERS - MAIN_PEOPLE.len(),
             MAIN_GROUPS.len(),
             MAIN_DOMAIN,
