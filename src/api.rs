@@ -15,9 +15,6 @@ use serde::de::DeserializeOwned;
 
 use crate::api_failure::ApiFailure;
 
-/// Where the backend starts the GoTo sign-in. A plain navigation, never a fetch.
-const LOGIN_PATH: &str = "/app/api/auth/serviceAction/login";
-
 /// How many organizers one search shows.
 const ORGANIZER_LIMIT: &str = "20";
 
@@ -70,7 +67,7 @@ async fn fetch_json<T: DeserializeOwned>(
 
 /// State-changing calls carry `X-CSRF: 1`: a header a cross-site form cannot send.
 fn state_changing(request: RequestBuilder) -> RequestBuilder {
-    request.header("X-CSRF", "1")
+    request.header(meeting::names::CSRF_HEADER, "1")
 }
 
 pub async fn session() -> Result<SessionInfo, ApiFailure> {
@@ -200,5 +197,5 @@ pub async fn start_meeting(id: MeetingId) -> Result<String, ApiFailure> {
 pub fn login_href(return_to: &str) -> String {
     // Slashes may stay as they are in a query; keeping them makes the link readable.
     let return_to = String::from(js_sys::encode_uri_component(return_to)).replace("%2F", "/");
-    format!("{LOGIN_PATH}?return_to={return_to}")
+    format!("{}?return_to={return_to}", meeting::names::LOGIN_PATH)
 }

@@ -12,8 +12,6 @@ use meeting::Lang;
 use crate::text::{text, Key};
 
 const LANG_KEY: &str = "meetings.lang";
-/// Read by the backend's `shell.rs`.
-const SHELL_COOKIE: &str = "meetings-lang";
 
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
@@ -44,11 +42,7 @@ fn navigator_languages() -> Vec<String> {
 
 fn stored() -> Option<Lang> {
     let storage = web_sys::window()?.local_storage().ok().flatten()?;
-    match storage.get_item(LANG_KEY).ok().flatten()?.as_str() {
-        "es" => Some(Lang::Es),
-        "en" => Some(Lang::En),
-        _ => None,
-    }
+    Lang::from_code(&storage.get_item(LANG_KEY).ok().flatten()?)
 }
 
 fn store(lang: Lang) {
@@ -62,7 +56,8 @@ fn store(lang: Lang) {
         &document(),
         &"cookie".into(),
         &format!(
-            "{SHELL_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            meeting::names::LANG_COOKIE,
             lang.code()
         )
         .into(),

@@ -18,6 +18,11 @@ impl Lang {
         }
     }
 
+    /// The language a code names exactly (`es`, `en`), as the app stores and sends it.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        [Lang::En, Lang::Es].into_iter().find(|l| l.code() == code)
+    }
+
     /// Picks the first supported language from an HTTP `Accept-Language` header or from the
     /// browser's `navigator.languages` joined with commas. Quality values are honoured.
     pub fn negotiate(accept_language: &str) -> Lang {
@@ -33,10 +38,8 @@ impl Lang {
                 })
                 .unwrap_or(1.0);
             let primary = tag.split(['-', '_']).next().unwrap_or("");
-            let lang = match primary {
-                "es" => Lang::Es,
-                "en" => Lang::En,
-                _ => continue,
+            let Some(lang) = Lang::from_code(primary) else {
+                continue;
             };
             // `q=nan` or `q=inf` parse as floats but are not qualities.
             if !quality.is_finite() || quality <= 0.0 {
@@ -57,6 +60,15 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_go_both_ways() {
+        for lang in [Lang::En, Lang::Es] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::from_code("ES"), None);
+    }
 
     #[test]
     fn spanish_browser_gets_spanish() {

@@ -8,6 +8,7 @@ pub mod api;
 pub mod lang;
 pub mod local_time;
 pub mod meeting_id;
+pub mod names;
 pub mod search;
 pub mod validation;
 pub mod wire_time;
@@ -18,4 +19,4 @@ pub use api::{
 };
 pub use lang::Lang;
 pub use meeting_id::MeetingId;
-pub use validation::{validate, Field, FieldError, Problem};
+pub use validation::{normalize, validate, Field, FieldError, Problem};

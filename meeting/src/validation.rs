@@ -122,13 +122,32 @@ pub fn goto_subject_len(subject: &str) -> usize {
         .sum()
 }
 
-/// The subject as GoTo wants it: trimmed, with `<` and `>` escaped (GoTo rejects them raw).
+/// The subject as it is judged, kept and sent: without the spaces around it. The one place
+/// that says so; everything below and both sides of the wire go through it.
+pub fn normalize_subject(subject: &str) -> &str {
+    subject.trim()
+}
+
+/// A create or change request as the app sends it and the backend keeps it: its subject
+/// normalised. The app normalises before it judges and sends; the backend again on receipt,
+/// since anything may call it.
+pub fn normalize(mut meeting: CreateMeeting) -> CreateMeeting {
+    let subject = normalize_subject(&meeting.subject);
+    if subject.len() != meeting.subject.len() {
+        meeting.subject = subject.to_owned();
+    }
+    meeting
+}
+
+/// The subject as GoTo wants it: normalised, with `<` and `>` escaped (GoTo rejects them raw).
 pub fn escape_subject_for_goto(subject: &str) -> String {
-    subject.trim().replace('<', "&lt;").replace('>', "&gt;")
+    normalize_subject(subject)
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn check_subject(subject: &str) -> Option<Problem> {
-    let trimmed = subject.trim();
+    let trimmed = normalize_subject(subject);
     if trimmed.is_empty() {
         return Some(Problem::Required);
     }
@@ -297,6 +316,15 @@ mod tests {
             )]
         );
         assert_eq!(escape_subject_for_goto(" a<b> "), "a&lt;b&gt;");
+        let request = |subject: &str| CreateMeeting {
+            subject: subject.to_owned(),
+            starts_at: now(),
+            ends_at: now(),
+            password_required: false,
+            coorganizer_keys: vec![],
+        };
+        assert_eq!(normalize(request(" \t Plan\n")).subject, "Plan");
+        assert_eq!(normalize(request("Plan")), request("Plan"));
     }
 
     #[test]

@@ -6,10 +6,13 @@ use std::time::Duration;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use meeting::validation::COORGANIZERS_MAX;
-use meeting::{Field, Organizer};
+use meeting::{Field, Lang, Organizer};
 use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::api_failure::ApiFailure;
+use crate::components::chips::Chips;
+use crate::components::combobox_keys::{on_key, Action, Combo};
 use crate::components::field::{error_id, FieldErrors, FieldMessage};
 use crate::components::organizer_filter::roughly_matches;
 use crate::language::use_lang;
@@ -34,35 +37,17 @@ fn element<T: JsCast>(id: &str) -> Option<T> {
 pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors) -> impl IntoView {
     let lang = use_lang();
     let session = expect_context::<SessionState>();
-    // What the input holds now, and what the backend was last asked (after a pause).
-    let typed = RwSignal::new(String::new());
-    let query = RwSignal::new(String::new());
-    let open = RwSignal::new(false);
-    let active = RwSignal::new(None::<usize>);
+    let combo = Combobox::new();
+    let Combobox {
+        typed,
+        query,
+        open,
+        active,
+    } = combo;
 
-    // Each answer with the search it answers, to tell a fresh answer from a stale one. A new
-    // search cancels the one before it (its task and, through api.rs, its request) and the
-    // last answer stays until the new one arrives. A signal and a task rather than a
-    // LocalResource: its machinery cost about 1.5 KB of the first load.
-    let found =
-        RwSignal::new(None::<Result<(String, Vec<Organizer>), crate::api_failure::ApiFailure>>);
     // "Try again" after a failed search asks the same question once more.
     let retries = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        retries.track();
-        let asked = query.get();
-        // Untracked: the task runs outside this effect's dependencies (only the query and the
-        // retry count start a search), but under its owner, whose cleanup cancels it.
-        untrack(|| {
-            leptos::task::spawn_local_scoped_with_cancellation(async move {
-                let answer = api::organizers(asked.clone()).await;
-                if let Err(failure) = &answer {
-                    session.note(failure);
-                }
-                found.try_set(Some(answer.map(|people| (asked, people))));
-            })
-        });
-    });
+    let found = search(query, retries, session);
 
     let at_limit = Memo::new(move |_| selected.with(Vec::len) >= COORGANIZERS_MAX);
     // The backend's answer without the people already picked (and nobody at the limit).
@@ -87,43 +72,13 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
         })
     });
     let expanded = move || open.get() && options.with(|o| !o.is_empty());
-    // A new list keeps the active person active if they are still in it (the fresh answer to
-    // what was typed often replaces a narrowed stale one with the same people: an ArrowDown
-    // made just before must not be undone under the person's Enter); otherwise nothing is.
-    Effect::new(move |before: Option<Vec<String>>| {
-        let keys: Vec<String> = options.with(|o| o.iter().map(|p| p.key.clone()).collect());
-        let kept = before.and_then(|before| {
-            let key = before.get(active.get_untracked()?)?;
-            keys.iter().position(|k| k == key)
-        });
-        active.set(kept);
-        keys
-    });
-    // Keeps the active option in view inside the scrolling listbox, without scrolling the page.
-    Effect::new(move |_| {
-        let Some(index) = active.get() else { return };
-        let (Some(list), Some(item)) = (
-            element::<web_sys::HtmlElement>(LISTBOX_ID),
-            element::<web_sys::HtmlElement>(&option_id(index)),
-        ) else {
-            return;
-        };
-        let (top, bottom) = (item.offset_top(), item.offset_top() + item.offset_height());
-        if top < list.scroll_top() {
-            list.set_scroll_top(top);
-        } else if bottom > list.scroll_top() + list.client_height() {
-            list.set_scroll_top(bottom - list.client_height());
-        }
-    });
+    keep_active_person(options, active);
+    keep_active_in_view(active);
 
     let focus_input = move || {
         if let Some(input) = element::<web_sys::HtmlElement>(INPUT_ID) {
             let _ = input.focus();
         }
-    };
-    let clear_text = move || {
-        typed.set(String::new());
-        query.set(String::new());
     };
     let pick = move |person: Organizer| {
         selected.update(|chosen| {
@@ -133,7 +88,7 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
         });
         errors.clear(Field::Coorganizers);
         open.set(false);
-        clear_text();
+        combo.clear_text();
         focus_input();
     };
     let remove = move |key: &str| {
@@ -143,130 +98,35 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
         focus_input();
     };
 
-    // Letters arrive as `input` events, which on-screen keyboards (and IME composition) send
-    // reliably; keydown handles only the navigation keys.
-    let on_input = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        typed.set(value.clone());
-        open.set(true);
-        set_timeout(
-            move || {
-                if typed.try_get_untracked().as_ref() == Some(&value) {
-                    query.try_set(value);
-                }
-            },
-            SEARCH_PAUSE,
-        );
-    };
     let on_keydown = move |ev: KeyboardEvent| {
-        let count = options.with_untracked(Vec::len);
-        let step = |forward: bool| {
-            let next = match (open.get_untracked(), active.get_untracked()) {
-                _ if count == 0 => None,
-                (true, Some(i)) if forward => Some((i + 1) % count),
-                (true, Some(i)) => Some((i + count - 1) % count),
-                _ if forward => Some(0),
-                _ => Some(count - 1),
-            };
-            open.set(true);
-            active.set(next);
-        };
-        match ev.key().as_str() {
-            "ArrowDown" => {
-                ev.prevent_default();
-                step(true);
-            }
-            "ArrowUp" => {
-                ev.prevent_default();
-                step(false);
-            }
-            // Enter picks; it never submits the form from this field.
-            "Enter" => {
-                ev.prevent_default();
-                if open.get_untracked() {
-                    let chosen = active
-                        .get_untracked()
-                        .and_then(|i| options.with_untracked(|o| o.get(i).cloned()));
-                    if let Some(person) = chosen {
-                        pick(person);
-                    }
+        let key = ev.key();
+        let action = on_key(&key, combo.state(options, selected));
+        if action.prevents_default(&key) {
+            ev.prevent_default();
+        }
+        match action {
+            Action::Pick(index) => {
+                if let Some(person) = options.with_untracked(|o| o.get(index).cloned()) {
+                    pick(person);
                 }
             }
-            "Escape" => {
-                if open.get_untracked() && count > 0 {
-                    ev.prevent_default();
-                    open.set(false);
-                    active.set(None);
-                } else if !typed.with_untracked(String::is_empty) {
-                    ev.prevent_default();
-                    open.set(false);
-                    clear_text();
-                }
-            }
-            "Backspace" if typed.with_untracked(String::is_empty) => {
+            Action::RemoveLast => {
                 let last = selected.with_untracked(|c| c.last().map(|o| o.key.clone()));
                 if let Some(key) = last {
                     remove(&key);
                 }
             }
-            _ => {}
+            other => combo.apply(other),
         }
     };
 
     let failed = move || matches!(found.get(), Some(Err(_)));
-    let status = move || {
-        if at_limit.get() {
-            return Some(text::coorganizers_at_limit(lang, COORGANIZERS_MAX));
-        }
-        let key = match found.get() {
-            Some(Err(_)) => Key::CoorganizersFailed,
-            // Only while the person is using the field, so the page is not noisy.
-            _ if !open.get() => return None,
-            None => Key::CoorganizersLoading,
-            Some(Ok((asked, all))) => match options.with(Vec::len) {
-                0 if all.is_empty() && asked.trim().is_empty() => Key::CoorganizersNone,
-                0 => Key::CoorganizersNoMatch,
-                n => return Some(text::people_found(lang, n)),
-            },
-        };
-        Some(text(lang, key).to_owned())
-    };
+    let status = move || status(lang, at_limit.get(), open.get(), found, options);
 
     view! {
         <fieldset class="coorganizers">
             <legend>{text(lang, Key::CoorganizersLegend)}</legend>
-            // The people picked, each with a button that takes them off again. Absent while
-            // nobody is picked, so screen readers do not announce an empty list.
-            {move || {
-                let chosen = selected.get();
-                (!chosen.is_empty())
-                    .then(|| {
-                        view! {
-                            <ul class="chips" aria-label=text(lang, Key::CoorganizersChosen)>
-                                {chosen
-                                    .into_iter()
-                                    .map(|person| {
-                                        let label = text::remove_person(lang, &person.name);
-                                        view! {
-                                            <li class="chip">
-                                                <span>{person.name}</span>
-                                                <button
-                                                    type="button"
-                                                    class="chip-remove"
-                                                    aria-label=label.clone()
-                                                    title=label
-                                                    on:click=move |_| remove(&person.key)
-                                                >
-                                                    <span aria-hidden="true">"×"</span>
-                                                </button>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                    })
-            }}
+            <Chips selected on_remove=Callback::new(move |key: String| remove(&key))/>
             <div class="field">
                 <label for=INPUT_ID>{text(lang, Key::CoorganizerSearch)}</label>
                 // The listbox lies over what follows instead of pushing it down, so the
@@ -289,7 +149,7 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
                             if errors.message(Field::Coorganizers).is_some() { "true" } else { "false" }
                         }
                         prop:value=move || typed.get()
-                        on:input=on_input
+                        on:input=move |ev| combo.on_input(ev)
                         on:keydown=on_keydown
                         on:click=move |_| open.update(|o| *o = !*o)
                         on:blur=move |_| {
@@ -306,26 +166,7 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
                         // Keeps focus in the input while an option is clicked or tapped.
                         on:mousedown=|ev| ev.prevent_default()
                     >
-                        {move || {
-                            options
-                                .get()
-                                .into_iter()
-                                .enumerate()
-                                .map(|(index, person)| {
-                                    let label = text::organizer_label(lang, &person.name, &person.email);
-                                    view! {
-                                        <li
-                                            id=option_id(index)
-                                            role="option"
-                                            aria-selected=move || (active.get() == Some(index)).to_string()
-                                            on:click=move |_| pick(person.clone())
-                                        >
-                                            {label}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }}
+                        {move || option_items(lang, options.get(), active, pick)}
                     </ul>
                 </div>
             </div>
@@ -350,5 +191,190 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
             </p>
             <FieldMessage id=Field::Coorganizers.name() field=Field::Coorganizers errors/>
         </fieldset>
+    }
+}
+
+type Found = RwSignal<Option<Result<(String, Vec<Organizer>), ApiFailure>>>;
+
+/// The backend's answers, each with the search it answers, to tell a fresh answer from a
+/// stale one. A new search cancels the one before it (its task and, through api.rs, its
+/// request) and the last answer stays until the new one arrives. A signal and a task rather
+/// than a LocalResource: its machinery cost about 1.5 KB of the first load.
+fn search(query: RwSignal<String>, retries: RwSignal<u32>, session: SessionState) -> Found {
+    let found: Found = RwSignal::new(None);
+    Effect::new(move |_| {
+        retries.track();
+        let asked = query.get();
+        // Untracked: the task runs outside this effect's dependencies (only the query and the
+        // retry count start a search), but under its owner, whose cleanup cancels it.
+        untrack(|| {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                let answer = api::organizers(asked.clone()).await;
+                if let Err(failure) = &answer {
+                    session.note(failure);
+                }
+                found.try_set(Some(answer.map(|people| (asked, people))));
+            })
+        });
+    });
+    found
+}
+
+/// A new list keeps the active person active if they are still in it (the fresh answer to
+/// what was typed often replaces a narrowed stale one with the same people: an ArrowDown
+/// made just before must not be undone under the person's Enter); otherwise nothing is.
+fn keep_active_person(options: Memo<Vec<Organizer>>, active: RwSignal<Option<usize>>) {
+    Effect::new(move |before: Option<Vec<String>>| {
+        let keys: Vec<String> = options.with(|o| o.iter().map(|p| p.key.clone()).collect());
+        let kept = before.and_then(|before| {
+            let key = before.get(active.get_untracked()?)?;
+            keys.iter().position(|k| k == key)
+        });
+        active.set(kept);
+        keys
+    });
+}
+
+/// Keeps the active option in view inside the scrolling listbox, without scrolling the page.
+fn keep_active_in_view(active: RwSignal<Option<usize>>) {
+    Effect::new(move |_| {
+        let Some(index) = active.get() else { return };
+        let (Some(list), Some(item)) = (
+            element::<web_sys::HtmlElement>(LISTBOX_ID),
+            element::<web_sys::HtmlElement>(&option_id(index)),
+        ) else {
+            return;
+        };
+        let (top, bottom) = (item.offset_top(), item.offset_top() + item.offset_height());
+        if top < list.scroll_top() {
+            list.set_scroll_top(top);
+        } else if bottom > list.scroll_top() + list.client_height() {
+            list.set_scroll_top(bottom - list.client_height());
+        }
+    });
+}
+
+/// What the live status line says: the limit, a failure, or how many people match (only
+/// while the person is using the field, so the page is not noisy).
+fn status(
+    lang: Lang,
+    at_limit: bool,
+    open: bool,
+    found: Found,
+    options: Memo<Vec<Organizer>>,
+) -> Option<String> {
+    if at_limit {
+        return Some(text::coorganizers_at_limit(lang, COORGANIZERS_MAX));
+    }
+    let key = match found.get() {
+        Some(Err(_)) => Key::CoorganizersFailed,
+        _ if !open => return None,
+        None => Key::CoorganizersLoading,
+        Some(Ok((asked, all))) => match options.with(Vec::len) {
+            0 if all.is_empty() && asked.trim().is_empty() => Key::CoorganizersNone,
+            0 => Key::CoorganizersNoMatch,
+            n => return Some(text::people_found(lang, n)),
+        },
+    };
+    Some(text(lang, key).to_owned())
+}
+
+/// The listbox's options, the active one marked.
+fn option_items(
+    lang: Lang,
+    options: Vec<Organizer>,
+    active: RwSignal<Option<usize>>,
+    pick: impl Fn(Organizer) + Copy + 'static,
+) -> impl IntoView {
+    options
+        .into_iter()
+        .enumerate()
+        .map(|(index, person)| {
+            let label = text::organizer_label(lang, &person.name, &person.email);
+            view! {
+                <li
+                    id=option_id(index)
+                    role="option"
+                    aria-selected=move || (active.get() == Some(index)).to_string()
+                    on:click=move |_| pick(person.clone())
+                >
+                    {label}
+                </li>
+            }
+        })
+        .collect_view()
+}
+
+/// The combobox's own state: what the input holds now, what the backend was last asked
+/// (after a pause), whether the list is open and which option is active.
+#[derive(Clone, Copy)]
+struct Combobox {
+    typed: RwSignal<String>,
+    query: RwSignal<String>,
+    open: RwSignal<bool>,
+    active: RwSignal<Option<usize>>,
+}
+
+impl Combobox {
+    fn new() -> Combobox {
+        Combobox {
+            typed: RwSignal::new(String::new()),
+            query: RwSignal::new(String::new()),
+            open: RwSignal::new(false),
+            active: RwSignal::new(None),
+        }
+    }
+
+    /// As a key finds it.
+    fn state(self, options: Memo<Vec<Organizer>>, selected: RwSignal<Vec<Organizer>>) -> Combo {
+        Combo {
+            open: self.open.get_untracked(),
+            active: self.active.get_untracked(),
+            count: options.with_untracked(Vec::len),
+            text_empty: self.typed.with_untracked(String::is_empty),
+            anyone_picked: selected.with_untracked(|c| !c.is_empty()),
+        }
+    }
+
+    /// The keys' actions on the combobox itself (picking and removing are the picker's).
+    fn apply(self, action: Action) {
+        match action {
+            Action::Activate(index) => {
+                self.open.set(true);
+                self.active.set(index);
+            }
+            Action::Close => {
+                self.open.set(false);
+                self.active.set(None);
+            }
+            Action::ClearText => {
+                self.open.set(false);
+                self.clear_text();
+            }
+            Action::Pick(_) | Action::RemoveLast | Action::Nothing => {}
+        }
+    }
+
+    fn clear_text(self) {
+        self.typed.set(String::new());
+        self.query.set(String::new());
+    }
+
+    /// Letters arrive as `input` events, which on-screen keyboards (and IME composition) send
+    /// reliably; keydown handles only the navigation keys. The backend is asked once typing
+    /// pauses.
+    fn on_input(self, ev: leptos::ev::Event) {
+        let value = event_target_value(&ev);
+        self.typed.set(value.clone());
+        self.open.set(true);
+        let (typed, query) = (self.typed, self.query);
+        set_timeout(
+            move || {
+                if typed.try_get_untracked().as_ref() == Some(&value) {
+                    query.try_set(value);
+                }
+            },
+            SEARCH_PAUSE,
+        );
     }
 }

@@ -8,7 +8,7 @@ use chrono::Duration;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use meeting::local_time::{format_offset, meeting_times};
-use meeting::{validate, CreateMeeting, Field, FieldError, Lang, Meeting, Organizer};
+use meeting::{validate, CreateMeeting, Field, FieldError, Lang, Meeting};
 use wasm_bindgen::JsCast;
 
 use crate::api_failure::ApiFailure;
@@ -53,7 +53,7 @@ pub fn MeetingForm(
     let end = RwSignal::new(draft.end);
     let password_required = RwSignal::new(draft.password_required);
     let coorganizers = RwSignal::new(draft.coorganizers);
-    let form = move || Form {
+    let form = move || Draft {
         subject: subject.get(),
         date: date.get(),
         start: start.get(),
@@ -70,7 +70,7 @@ pub fn MeetingForm(
     #[cfg(not(debug_assertions))]
     let keep = true;
     Effect::new(move |_| {
-        let draft = form().to_draft();
+        let draft = form();
         if keep {
             slot.with_value(|slot| draft.save(slot));
         }
@@ -209,29 +209,8 @@ pub fn MeetingForm(
     }
 }
 
-/// The form's values as typed.
-#[derive(Clone, Debug, PartialEq)]
-struct Form {
-    subject: String,
-    date: String,
-    start: String,
-    end: String,
-    password_required: bool,
-    coorganizers: Vec<Organizer>,
-}
-
-impl Form {
-    fn to_draft(&self) -> Draft {
-        Draft {
-            subject: self.subject.clone(),
-            date: self.date.clone(),
-            start: self.start.clone(),
-            end: self.end.clone(),
-            password_required: self.password_required,
-            coorganizers: self.coorganizers.clone(),
-        }
-    }
-
+/// The form's values as typed are a `Draft`, the very thing kept for later.
+impl Draft {
     /// The request to send, or every problem at its field, judged by the contract's rules.
     fn to_request(&self, lang: Lang) -> Result<CreateMeeting, Vec<(Field, String)>> {
         let now = browser_time::now();
@@ -246,13 +225,13 @@ impl Form {
             Ok(times) => (times.starts_at, times.ends_at, Vec::new()),
             Err(problems) => (now + Duration::hours(1), now + Duration::hours(2), problems),
         };
-        let meeting = CreateMeeting {
-            subject: self.subject.trim().to_owned(),
+        let meeting = meeting::normalize(CreateMeeting {
+            subject: self.subject.clone(),
             starts_at,
             ends_at,
             password_required: self.password_required,
             coorganizer_keys: self.coorganizers.iter().map(|o| o.key.clone()).collect(),
-        };
+        });
         if let Err(more) = validate(&meeting, now) {
             problems.extend(more);
         }

@@ -1,6 +1,8 @@
 //! Small pieces the pages are built from. Each takes typed props and knows nothing of routes.
 
 pub mod cancel_meeting;
+pub mod chips;
+pub mod combobox_keys;
 pub mod coorganizer_picker;
 pub mod copy_button;
 pub mod field;

@@ -15,9 +15,6 @@ use crate::session::SignedOutWhy;
 use crate::storage_access;
 use crate::text::{text, Key};
 
-/// The message type the backend's popup page posts to its opener when sign-in ends.
-const SIGN_IN_MESSAGE: &str = "meetings-sign-in";
-
 /// Where a sign-in through a popup stands (only inside an iframe).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Popup {
@@ -68,7 +65,7 @@ fn sign_in_outcome(
     }
     let data = event.data();
     let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
-    if field("type")?.as_string().as_deref() != Some(SIGN_IN_MESSAGE) {
+    if field("type")?.as_string().as_deref() != Some(meeting::names::SIGN_IN_MESSAGE) {
         return None;
     }
     if field("signedIn")?.as_bool() != Some(true) {
