@@ -7,4 +7,5 @@ pub mod meeting_details;
 pub mod my_meetings;
 pub mod no_licence;
 pub mod not_found;
+pub mod sign_in_popup;
 pub mod signed_out;
