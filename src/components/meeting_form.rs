@@ -7,7 +7,7 @@ use std::pin::Pin;
 use chrono::Duration;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use meeting::local_time::{format_offset, meeting_times};
+use meeting::local_time::meeting_times;
 use meeting::{validate, CreateMeeting, Field, FieldError, Lang, Meeting};
 use wasm_bindgen::JsCast;
 
@@ -74,35 +74,6 @@ pub fn MeetingForm(
         if keep {
             slot.with_value(|slot| draft.save(slot));
         }
-    });
-
-    let times = Memo::new(move |_| {
-        meeting_times(
-            &date.get(),
-            &start.get(),
-            &end.get(),
-            &browser_time::offset_minutes_at,
-        )
-        .ok()
-    });
-    let zone = Signal::derive(move || {
-        let at = times
-            .get()
-            .map_or_else(browser_time::now, |times| times.starts_at);
-        text::times_in_zone(lang, &browser_time::zone_label(lang, at))
-    });
-    let ends_next_day = Signal::derive(move || {
-        times
-            .get()
-            .filter(|times| times.ends_next_day)
-            .map(|times| text::ends_next_day(lang, &browser_time::format_time(lang, times.ends_at)))
-    });
-    let repeated_hour = Signal::derive(move || {
-        let times = times.get()?;
-        let offset = times
-            .start_ambiguous_offset
-            .or(times.end_ambiguous_offset)?;
-        Some(text::repeated_hour(lang, &format_offset(offset)))
     });
 
     let errors = FieldErrors::new();
@@ -183,7 +154,7 @@ pub fn MeetingForm(
                 autocomplete="off"
                 required=true
             />
-            <TimeRange date start end errors zone ends_next_day repeated_hour/>
+            <TimeRange date start end errors/>
             <CheckField
                 id="password-required"
                 label=text(lang, Key::RequirePassword)
