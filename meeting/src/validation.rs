@@ -146,6 +146,12 @@ pub fn escape_subject_for_goto(subject: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// A subject as GoTo gives it back: as it was sent, `&lt;` and `&gt;` turned back into `<`
+/// and `>`.
+pub fn unescape_subject_from_goto(subject: &str) -> String {
+    subject.replace("&lt;", "<").replace("&gt;", ">")
+}
+
 pub fn check_subject(subject: &str) -> Option<Problem> {
     let trimmed = normalize_subject(subject);
     if trimmed.is_empty() {
@@ -316,6 +322,7 @@ mod tests {
             )]
         );
         assert_eq!(escape_subject_for_goto(" a<b> "), "a&lt;b&gt;");
+        assert_eq!(unescape_subject_from_goto("a&lt;b&gt;"), "a<b>");
         let request = |subject: &str| CreateMeeting {
             subject: subject.to_owned(),
             starts_at: now(),

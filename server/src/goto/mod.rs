@@ -6,3 +6,4 @@ pub mod oauth;
 pub mod rest;
 pub mod session_locks;
 pub mod tokens;
+pub mod wire;

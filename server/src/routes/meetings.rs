@@ -1,53 +1,28 @@
-//! `POST /api/meetings` and `GET /api/meetings/{id}`, and what the other meeting routes
-//! (`my_meetings.rs`: the list, change, cancel, start) share with them.
+//! `POST /api/meetings` (make a meeting, once per `Idempotency-Key`, found again after a
+//! timeout), `GET /api/meetings/{id}` and its calendar file. GoTo's wire format is
+//! `goto::wire`'s; what the meeting routes share is in `idempotency`, `coorganizers` and
+//! `meeting_access`.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
-use meeting::validation::{escape_subject_for_goto, Field, FieldError, Problem};
-use meeting::{CreateMeeting, Meeting, MeetingId, MeetingRole, Organizer};
-use sha2::{Digest, Sha256};
+use meeting::{CreateMeeting, Meeting, MeetingId, MeetingRole};
 
 use crate::error::AppError;
 use crate::goto::rest::{
-    format_goto_time, parse_goto_time, value_string, CreateMeetingBody, CreatedMeeting,
-    MeetingInfo, UpstreamError,
+    parse_goto_time, value_string, CreateMeetingBody, CreatedMeeting, UpstreamError,
 };
 use crate::goto::tokens::{meeting_refused, upstream_to_app};
+use crate::goto::wire::{default_join_url, goto_body, join_url, meeting_from, whole_seconds};
 use crate::json_body::JsonBody;
-use crate::routes::my_meetings::role_of;
+use crate::routes::coorganizers::{check_coorganizers_offered, named};
+use crate::routes::idempotency::{claim_or_replay, fingerprint, idempotency_key};
+use crate::routes::meeting_access::{live, read_at_goto, role_of};
 use crate::session::CurrentSession;
 use crate::state::AppState;
-use crate::store::{CachedOrganizer, Claim, MeetingExtras};
-
-/// GoTo's own join-link shape, for meetings we did not create ourselves (GoTo's read-back
-/// answer carries no join link).
-pub(crate) fn default_join_url(id: &MeetingId) -> String {
-    format!("https://global.gotomeeting.com/join/{}", id.as_str())
-}
-
-/// How long a request waits for another one holding the same idempotency key.
-const IDEMPOTENCY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// `Idempotency-Key`: 1 to 128 characters from `[A-Za-z0-9_-]` (a UUID fits).
-pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .ok_or(AppError::BadRequest(
-            "the Idempotency-Key header is required",
-        ))?;
-    let ok = !key.is_empty()
-        && key.len() <= 128
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    ok.then(|| key.to_owned()).ok_or(AppError::BadRequest(
-        "the Idempotency-Key header is malformed",
-    ))
-}
+use crate::store::MeetingExtras;
 
 /// A double tap, a retry after a timeout, or two replicas receiving the same request make
 /// one meeting: the first request with a key does the work, the others wait for its answer.
@@ -60,7 +35,9 @@ pub async fn create(
     let key = idempotency_key(&headers)?;
     meeting::validate(&form, Utc::now()).map_err(AppError::Validation)?;
     let user = session.record.tokens.organizer_key.clone();
+    // The fingerprint of the request as sent: a retry sends exactly the same bytes.
     let fingerprint = fingerprint(&form)?;
+    let form = meeting::normalize(form);
     if let Some(replayed) = claim_or_replay(&state, &user, &key, &fingerprint).await? {
         return Ok(replayed);
     }
@@ -78,54 +55,6 @@ pub async fn create(
             Err(e)
         }
     }
-}
-
-/// The same form gives the same fingerprint: a key reused for another form is refused.
-pub(crate) fn fingerprint(form: &CreateMeeting) -> Result<String, AppError> {
-    Ok(hex::encode(Sha256::digest(
-        serde_json::to_vec(form).map_err(AppError::internal)?,
-    )))
-}
-
-/// Claims `key` (as stored: see the change's namespacing) for this person's request, waiting
-/// while another request holds it. `None`: go ahead, then finish or release the key;
-/// `Some`: the first request's answer, replayed.
-pub(crate) async fn claim_or_replay(
-    state: &AppState,
-    user: &str,
-    key: &str,
-    fingerprint: &str,
-) -> Result<Option<Response>, AppError> {
-    let started = std::time::Instant::now();
-    loop {
-        match state.store.claim_idempotent(user, key, fingerprint).await? {
-            Claim::Claimed => return Ok(None),
-            Claim::Done { status, body } => return Ok(Some(replay(status, body))),
-            Claim::Mismatch => {
-                return Err(AppError::BadRequest(
-                    "this Idempotency-Key was already used for a different request",
-                ))
-            }
-            Claim::InProgress if started.elapsed() > IDEMPOTENCY_WAIT => {
-                return Err(AppError::TooManyRequests {
-                    retry_after_seconds: 2,
-                })
-            }
-            Claim::InProgress => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
-        }
-    }
-}
-
-fn replay(status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
-    response
 }
 
 async fn create_at_goto(
@@ -177,7 +106,7 @@ async fn create_at_goto(
         .await?;
     Ok(Meeting {
         id: id.as_str().to_owned(),
-        subject: form.subject.trim().to_owned(),
+        subject: form.subject.clone(),
         // GoTo keeps whole seconds; answer with what it will give back when read.
         starts_at: whole_seconds(form.starts_at),
         ends_at: whole_seconds(form.ends_at),
@@ -187,22 +116,6 @@ async fn create_at_goto(
         coorganizers: named(&form.coorganizer_keys, &organizers),
         role: MeetingRole::Organizer,
     })
-}
-
-/// GoTo's body for a create and for a change (`PUT` takes the whole meeting again).
-pub(crate) fn goto_body(form: &CreateMeeting) -> CreateMeetingBody {
-    CreateMeetingBody {
-        subject: escape_subject_for_goto(&form.subject),
-        starttime: format_goto_time(form.starts_at),
-        endtime: format_goto_time(form.ends_at),
-        // GoTo takes only the yes/no: the organizer sets the password itself when starting.
-        passwordrequired: form.password_required,
-        // Phone and computer audio: what GoTo's own scheduler offers by default.
-        conferencecallinfo: "Hybrid".into(),
-        timezonekey: String::new(),
-        meetingtype: "scheduled".into(),
-        coorganizer_keys: form.coorganizer_keys.clone(),
-    }
 }
 
 /// Finds the meeting a create with an unknown outcome may have made, among the organizer's
@@ -232,66 +145,12 @@ async fn reconcile(
         Some((id, m)) => {
             tracing::info!(meeting = %id, "create timed out but the meeting exists; using it");
             Ok(CreatedMeeting {
-                join_url: format!("https://global.gotomeeting.com/join/{id}"),
+                join_url: join_url(&id),
                 meetingid: serde_json::Value::String(id),
                 conference_call_info: m.conference_call_info,
             })
         }
         None => Err(AppError::UpstreamTimeout),
-    }
-}
-
-fn whole_seconds(t: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
-    t - chrono::Duration::nanoseconds(t.timestamp_subsec_nanos().into())
-}
-
-/// Co-organizers must be active GoToMeeting organizers of the account, and not oneself.
-/// Checked against the synced copy when there is one; GoTo checks again either way.
-pub(crate) fn check_coorganizers_offered(
-    keys: &[String],
-    organizers: &[CachedOrganizer],
-    me: &str,
-) -> Result<(), AppError> {
-    if organizers.is_empty() {
-        return Ok(());
-    }
-    let offered = |key: &String| {
-        key != me
-            && organizers
-                .iter()
-                .any(|o| &o.key == key && o.active && o.has_g2m)
-    };
-    if keys.iter().all(offered) {
-        Ok(())
-    } else {
-        Err(AppError::Validation(vec![FieldError {
-            field: Field::Coorganizers,
-            problem: Problem::UnknownOrganizer,
-        }]))
-    }
-}
-
-pub(crate) fn named(keys: &[String], organizers: &[CachedOrganizer]) -> Vec<Organizer> {
-    keys.iter()
-        .map(|key| organizer(key, organizers.iter().find(|o| &o.key == key)))
-        .collect()
-}
-
-/// One co-organizer as the app shows them: as synced, else by key alone.
-pub(crate) fn organizer(key: &str, synced: Option<&CachedOrganizer>) -> Organizer {
-    match synced {
-        Some(o) => Organizer {
-            key: key.to_owned(),
-            name: format!("{} {}", o.first_name, o.last_name)
-                .trim()
-                .to_owned(),
-            email: o.email.clone(),
-        },
-        None => Organizer {
-            key: key.to_owned(),
-            name: key.to_owned(),
-            email: String::new(),
-        },
     }
 }
 
@@ -378,56 +237,6 @@ async fn load(
     let join_url = record
         .map(|r| r.join_url)
         .unwrap_or_else(|| default_join_url(&id));
-    meeting_from(&id, &info, join_url, role, &organizers)
-}
-
-/// `GET /meetings/{id}` at GoTo: 404 (or 403) there is "not found" here.
-pub(crate) async fn read_at_goto(
-    state: &AppState,
-    session: &CurrentSession,
-    id: &MeetingId,
-) -> Result<MeetingInfo, AppError> {
-    state
-        .keeper
-        .with_user_token(session, |token| {
-            let api = state.api.clone();
-            let id = id.clone();
-            async move { api.get_meeting(&token, &id).await }
-        })
-        .await
-}
-
-/// A cancelled meeting's emptied record counts as none (see `MeetingExtras::cancelled`).
-pub(crate) fn live(record: Option<MeetingExtras>) -> Option<MeetingExtras> {
-    record.filter(|r| !r.cancelled)
-}
-
-/// The meeting as GoTo's `GET /meetings/{id}` describes it.
-pub(crate) fn meeting_from(
-    id: &MeetingId,
-    info: &MeetingInfo,
-    join_url: String,
-    role: MeetingRole,
-    organizers: &[CachedOrganizer],
-) -> Result<Meeting, AppError> {
-    let (starts_at, ends_at) = info
-        .starts_at()
-        .zip(info.ends_at())
-        .ok_or_else(|| AppError::Upstream("GoTo returned unreadable meeting times".into()))?;
-    Ok(Meeting {
-        id: id.as_str().to_owned(),
-        subject: unescape_subject(&info.subject),
-        starts_at,
-        ends_at,
-        join_url,
-        conference_call_info: info.conference_call_info.clone(),
-        password_required: info.password_required,
-        coorganizers: named(&info.coorganizer_keys(), organizers),
-        role,
-    })
-}
-
-/// Subjects come back as they were sent, with `<` and `>` escaped.
-pub(crate) fn unescape_subject(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">")
+    let coorganizers = named(&info.coorganizer_keys(), &organizers);
+    meeting_from(&id, &info, join_url, role, coorganizers)
 }

@@ -15,16 +15,17 @@ use chrono::Utc;
 use meeting::{CreateMeeting, Meeting, MeetingId, MeetingRole, StartMeeting, UpcomingMeeting};
 
 use crate::error::AppError;
-use crate::goto::rest::{parse_goto_time, value_string, MeetingInfo, UpstreamError};
+use crate::goto::rest::{parse_goto_time, value_string, UpstreamError};
 use crate::goto::tokens::{meeting_refused, upstream_to_app};
+use crate::goto::wire::{default_join_url, goto_body, meeting_from};
 use crate::json_body::JsonBody;
-use crate::routes::meetings::{
-    check_coorganizers_offered, claim_or_replay, default_join_url, fingerprint, goto_body,
-    idempotency_key, live, meeting_from, organizer, read_at_goto, unescape_subject,
-};
+use crate::routes::coorganizers::{check_coorganizers_offered, named, organizer};
+use crate::routes::idempotency::{claim_or_replay, fingerprint, idempotency_key};
+use crate::routes::meeting_access::{live, only_the_organizer, read_at_goto, record_or_role};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::store::{CachedOrganizer, MeetingExtras};
+use meeting::validation::unescape_subject_from_goto;
 
 /// `GET /api/meetings`: one call to GoTo's `upcomingMeetings` and one batched read of what the
 /// store keeps of them, however many there are; soonest first.
@@ -86,7 +87,7 @@ pub async fn list(
                 })
             });
             UpcomingMeeting {
-                subject: unescape_subject(&m.subject),
+                subject: unescape_subject_from_goto(&m.subject),
                 starts_at,
                 ends_at,
                 join_url: record
@@ -100,83 +101,6 @@ pub async fn list(
         .collect();
     list.sort_by(|a, b| (a.starts_at, &a.id).cmp(&(b.starts_at, &b.id)));
     Ok(Json(list))
-}
-
-/// What the signed-in person is to a meeting GoTo has just shown them (`info`), given this
-/// app's record of it (`record`, the person's own, live):
-/// - a record: they made it here (or were found to organize it before): organizer;
-/// - their key among GoTo's `coorganizerKeys`: co-organizer;
-/// - else, one more GoTo call, only for meetings this app has no record of: if it is among
-///   their `upcomingMeetings` they organize it (made in GoTo itself), and a record is kept so
-///   the next read costs nothing; otherwise viewer. (A meeting made elsewhere that has already
-///   ended is not in that list: its organizer then only views it here.)
-pub(crate) async fn role_of(
-    state: &AppState,
-    session: &CurrentSession,
-    id: &MeetingId,
-    info: &MeetingInfo,
-    record: &mut Option<MeetingExtras>,
-) -> Result<MeetingRole, AppError> {
-    if record.is_some() {
-        return Ok(MeetingRole::Organizer);
-    }
-    let organizer_key = &session.record.tokens.organizer_key;
-    if info.coorganizer_keys().contains(organizer_key) {
-        return Ok(MeetingRole::Coorganizer);
-    }
-    let upcoming = state
-        .keeper
-        .with_user_token(session, |token| {
-            let api = state.api.clone();
-            async move { api.upcoming_meetings(&token).await }
-        })
-        .await?;
-    if !upcoming.iter().any(|m| m.id().as_ref() == Some(id)) {
-        return Ok(MeetingRole::Viewer);
-    }
-    let remembered = MeetingExtras {
-        join_url: default_join_url(id),
-        coorganizer_keys: Some(info.coorganizer_keys()),
-        cancelled: false,
-    };
-    state
-        .store
-        .put_meeting_extras(id.as_str(), organizer_key, &remembered)
-        .await?;
-    *record = Some(remembered);
-    Ok(MeetingRole::Organizer)
-}
-
-/// The person's live record of the meeting and, when there is none, their role as GoTo shows
-/// it (one or two GoTo calls; "not found" when GoTo will not show it to them at all).
-async fn record_or_role(
-    state: &AppState,
-    session: &CurrentSession,
-    id: &MeetingId,
-) -> Result<(Option<MeetingExtras>, MeetingRole), AppError> {
-    let organizer_key = &session.record.tokens.organizer_key;
-    let mut record = live(
-        state
-            .store
-            .meeting_extras(id.as_str(), organizer_key)
-            .await?,
-    );
-    if record.is_some() {
-        return Ok((record, MeetingRole::Organizer));
-    }
-    let info = read_at_goto(state, session, id).await?;
-    let role = role_of(state, session, id, &info, &mut record).await?;
-    Ok((record, role))
-}
-
-fn only_the_organizer(role: MeetingRole) -> Result<(), AppError> {
-    if role.may_change() {
-        Ok(())
-    } else {
-        Err(AppError::NotOrganizer {
-            coorganizer: role == MeetingRole::Coorganizer,
-        })
-    }
 }
 
 /// `PUT /api/meetings/{id}`: the whole meeting again, judged by the create's rules, under an
@@ -198,6 +122,7 @@ pub async fn change(
     if let Some(replayed) = claim_or_replay(&state, &user, &key, &fingerprint(&form)?).await? {
         return Ok(replayed);
     }
+    let form = meeting::normalize(form);
     match change_at_goto(&state, &session, &id, &form).await {
         Ok(meeting) => {
             let body = serde_json::to_string(&meeting).map_err(AppError::internal)?;
@@ -258,7 +183,8 @@ async fn change_at_goto(
         .store
         .put_meeting_extras(id.as_str(), organizer_key, &kept)
         .await?;
-    meeting_from(id, &info, join_url, MeetingRole::Organizer, &organizers)
+    let coorganizers = named(&info.coorganizer_keys(), &organizers);
+    meeting_from(id, &info, join_url, MeetingRole::Organizer, coorganizers)
 }
 
 /// `DELETE /api/meetings/{id}` → 204. Cancelling twice is harmless: GoTo's 404 for a meeting

@@ -269,7 +269,8 @@ pub fn page(lang: Lang, title: &str, body: &str, script: Option<&str>) -> Respon
 /// The local URL that starts a person's sign-in over, back to `return_to` afterwards.
 pub fn person_sign_in_link(return_to: &str) -> String {
     format!(
-        "/app/api/auth/serviceAction/login?return_to={}",
+        "{}?return_to={}",
+        meeting::names::LOGIN_PATH,
         url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>()
     )
 }

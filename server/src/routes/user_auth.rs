@@ -305,8 +305,9 @@ fn finish(
     };
     // The code goes only to a window of our exact origin; JSON-encoded, so it is a JS literal.
     let handoff = serde_json::to_string(&handoff).expect("a string serialises");
+    let message_type = meeting::names::SIGN_IN_MESSAGE;
     let script = format!(
-        "if (window.opener) {{ window.opener.postMessage({{ type: \"meetings-sign-in\", signedIn: {signed_in}, handoff: {handoff} }}, {origin}); window.close(); }} else {{ window.location.replace(\"/\"); }}"
+        "if (window.opener) {{ window.opener.postMessage({{ type: \"{message_type}\", signedIn: {signed_in}, handoff: {handoff} }}, {origin}); window.close(); }} else {{ window.location.replace(\"/\"); }}"
     );
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
     let mut response = (jar, Html(popup_page(lang, signed_in, &script))).into_response();
