@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -320,6 +321,16 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
     let router = app(state.clone())
         .with_state(())
         .into_make_service_with_connect_info::<SocketAddr>();
+    // TCP_NODELAY on every accepted connection: without it a response written in two parts
+    // (headers, then body, as tower-http's ServeDir wrote files) waits for the client's delayed
+    // ACK before its second part leaves (Nagle). Measured with wrk before: one keep-alive
+    // connection fetching the 309-byte favicon, p50 42.9 ms (40 requests a second); 16
+    // connections, 478 a second.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!(error = %e, "server stopped");
