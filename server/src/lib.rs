@@ -1,6 +1,7 @@
 //! The thin backend: the only part of the product that ever holds a GoTo token.
 //! See ARCHITECTURE.md for the map; `app` assembles the routes.
 
+pub mod built_files;
 pub mod calendar;
 pub mod config;
 pub mod crypto;

@@ -1,7 +1,7 @@
 //! Serves the built app: hashed files cached forever, `index.html` (in the visitor's language,
 //! see `shell`) revalidated every time,
-//! precompressed brotli/gzip when the build has them, and the SPA fallback so deep links
-//! such as `/meetings/123` load the app.
+//! precompressed brotli/gzip when the build has them (from memory, see `built_files`), and the
+//! SPA fallback so deep links such as `/meetings/123` load the app.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,8 +15,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use tower_http::services::ServeDir;
 
+use crate::built_files::{self, BuiltFiles};
 use crate::shell::Shell;
 
 /// The app's Content-Security-Policy. trunk's `index.html` starts the wasm with an inline
@@ -66,22 +66,38 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 pub fn router(dist: &Path, csp: String) -> Router {
     // The shell, in the visitor's language, for `/`, `/index.html` and every app route.
     let shell = Arc::new(Shell::load(dist));
-    let page = get(move |headers: HeaderMap| async move {
-        match shell.as_ref() {
-            Some(shell) => shell.response(&headers),
-            None => StatusCode::NOT_FOUND.into_response(),
+    let files = Arc::new(BuiltFiles::load(dist));
+    let page = {
+        let shell = shell.clone();
+        get(move |headers: HeaderMap| async move { shell_response(&shell, &headers) })
+    };
+    // Any other GET or HEAD: a file of the build by that name, else the shell (a deep link, or
+    // any missing name, with an extension or without, as `ServeDir`'s fallback answered);
+    // other methods 405.
+    let file_or_shell = move |request: Request| async move {
+        if !built_files::readable(request.method()) {
+            return StatusCode::METHOD_NOT_ALLOWED.into_response();
         }
-    });
-    let files = ServeDir::new(dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .append_index_html_on_directories(false)
-        .fallback(page.clone());
+        match files.respond(request.uri().path(), request.headers()) {
+            Some(mut response) => {
+                let value = if is_hashed(request.uri().path()) {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "no-cache"
+                };
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+                response
+            }
+            None => shell_response(&shell, request.headers()),
+        }
+    };
     let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
     Router::new()
         .route("/", page.clone())
         .route("/index.html", page)
-        .fallback_service(files)
+        .fallback(file_or_shell)
         .layer(axum::middleware::from_fn(cache_headers))
         .layer(axum::middleware::from_fn(
             move |request: Request, next: Next| {
@@ -114,17 +130,23 @@ fn is_hashed(path: &str) -> bool {
         .is_some_and(|h| (12..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+fn shell_response(shell: &Option<Shell>, headers: &HeaderMap) -> Response {
+    match shell {
+        Some(shell) => shell.response(headers),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Only a built file found by its own name may be cached for good (the file service says so);
+/// everything else here, the shell above all, is revalidated. A missing hashed name (an old
+/// build's file, asked for by a page loaded before a deploy) gets the shell, which must never
+/// be kept as that file for a year; a 304 of a hashed file keeps its `immutable`.
 async fn cache_headers(request: Request, next: Next) -> Response {
-    let hashed = is_hashed(request.uri().path());
     let mut response = next.run(request).await;
-    let value = if hashed && response.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
     response
         .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
     response
 }
 
