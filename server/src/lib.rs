@@ -155,7 +155,8 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         StoreSetting::Sqlite => (
             Store::Sqlite(Arc::new(
                 store::SqliteStore::open(&config.data_dir.join("meetings.db"), sealer, limits)
-                    .map_err(|e| e.to_string())?,
+                    .map_err(|e| e.to_string())?
+                    .with_session_cache(config.session_cache),
             )),
             throttle::Throttle::new(windows, config.throttle_max_wait)
                 .with_shares(config.goto_calls_per_person_per_minute, reserved),
