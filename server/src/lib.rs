@@ -75,12 +75,8 @@ pub fn app(state: AppState) -> Router {
             "/api/meetings/{id}/invite.ics",
             get(routes::meetings::invite),
         )
-        .route("/api/{*rest}", axum::routing::any(api_not_found))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::require_csrf,
-        ))
-        .layer(axum::middleware::from_fn(middleware::no_store));
+        // CSRF and `no-store` for all of `/api/*`: `middleware::edge`.
+        .route("/api/{*rest}", axum::routing::any(api_not_found));
     let auth = Router::new()
         .route(
             "/app/api/auth/serviceAction/login",
@@ -130,9 +126,8 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::security_headers,
+            middleware::edge,
         ))
-        .layer(axum::middleware::from_fn(middleware::request_context))
 }
 
 async fn api_not_found() -> AppError {

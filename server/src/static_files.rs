@@ -11,9 +11,7 @@ use sha2::{Digest, Sha256};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
 
 use crate::built_files::{self, BuiltFiles};
@@ -64,59 +62,64 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 pub fn router(dist: &Path, csp: String) -> Router {
-    // The shell, in the visitor's language, for `/`, `/index.html` and every app route.
-    let shell = Arc::new(Shell::load(dist));
-    let files = Arc::new(BuiltFiles::load(dist));
-    let page = {
-        let shell = shell.clone();
-        get(move |headers: HeaderMap| async move { shell_response(&shell, &headers) })
-    };
-    // Any other GET or HEAD: a file of the build by that name, else the shell (a deep link, or
-    // any missing name, with an extension or without, as `ServeDir`'s fallback answered);
-    // other methods 405.
-    let file_or_shell = move |request: Request| async move {
-        if !built_files::readable(request.method()) {
-            return StatusCode::METHOD_NOT_ALLOWED.into_response();
-        }
-        match files.respond(request.uri().path(), request.headers()) {
-            Some(mut response) => {
-                let value = if is_hashed(request.uri().path()) {
-                    "public, max-age=31536000, immutable"
-                } else {
-                    "no-cache"
-                };
-                response
-                    .headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-                response
-            }
-            None => shell_response(&shell, request.headers()),
-        }
-    };
+    let shell = Shell::load(dist);
+    let files = BuiltFiles::load(dist);
     let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
-    Router::new()
-        .route("/", page.clone())
-        .route("/index.html", page)
-        .fallback(file_or_shell)
-        .layer(axum::middleware::from_fn(cache_headers))
-        .layer(axum::middleware::from_fn(
-            move |request: Request, next: Next| {
-                let csp = csp.clone();
-                async move {
-                    let mut response = next.run(request).await;
-                    let is_html = response
-                        .headers()
-                        .get(header::CONTENT_TYPE)
-                        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-                    if is_html {
-                        response
-                            .headers_mut()
-                            .insert(header::CONTENT_SECURITY_POLICY, csp);
-                    }
-                    response
-                }
-            },
-        ))
+    let served = Arc::new((shell, files, csp));
+    // One handler, no middleware: each `from_fn` layer boxes the inner service and its future
+    // per request, which a file answered from memory in a few microseconds notices.
+    Router::new().fallback(move |request: Request| {
+        let served = served.clone();
+        async move {
+            let (shell, files, csp) = served.as_ref();
+            finish(answer(shell, files, &request), csp)
+        }
+    })
+}
+
+/// The shell, in the visitor's language, for `/`, `/index.html` and every app route; any
+/// other GET or HEAD, a file of the build by that name, else the shell too (a deep link, or
+/// any missing name, with an extension or without, as `ServeDir`'s fallback answered).
+fn answer(shell: &Option<Shell>, files: &BuiltFiles, request: &Request) -> Response {
+    if !built_files::readable(request.method()) {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let path = request.uri().path();
+    if path == "/" || path == "/index.html" {
+        return shell_response(shell, request.headers());
+    }
+    match files.respond(path, request.headers()) {
+        Some(mut response) => {
+            // Only a built file found by its own hashed name is cached for good (its 304s
+            // too). A missing hashed name (an old build's file, asked for by a page loaded
+            // before a deploy) gets the shell, which must never be kept as that file.
+            let value = if is_hashed(path) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+            response
+        }
+        None => shell_response(shell, request.headers()),
+    }
+}
+
+/// Everything but a hashed file is revalidated; HTML gets the app's CSP.
+fn finish(mut response: Response, csp: &HeaderValue) -> Response {
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    }
+    response
 }
 
 /// trunk names built files `name-<hash>.ext`, the hash being up to 16 hex digits (leading
@@ -135,19 +138,6 @@ fn shell_response(shell: &Option<Shell>, headers: &HeaderMap) -> Response {
         Some(shell) => shell.response(headers),
         None => StatusCode::NOT_FOUND.into_response(),
     }
-}
-
-/// Only a built file found by its own name may be cached for good (the file service says so);
-/// everything else here, the shell above all, is revalidated. A missing hashed name (an old
-/// build's file, asked for by a page loaded before a deploy) gets the shell, which must never
-/// be kept as that file for a year; a 304 of a hashed file keeps its `immutable`.
-async fn cache_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static("no-cache"));
-    response
 }
 
 #[cfg(test)]
