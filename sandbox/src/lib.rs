@@ -144,6 +144,11 @@ impl Sandbox {
     /// every new connection, as the backend did too (`server/src/lib.rs`).
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         let router = self.router().with_state(()).into_make_service();
+        // TCP_NODELAY, as the backend sets it (`server/src/lib.rs`): GoTo's own servers do not
+        // hold a response's last segment for the client's delayed ACK, so neither does this.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, router).await
     }
 

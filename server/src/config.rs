@@ -166,6 +166,10 @@ pub struct Config {
     pub organizer_sync_every: Duration,
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// Sessions the SQLite store keeps opened in memory (`MEETINGS_SESSION_CACHE`, default
+    /// 10 000, about 1 KB each): beyond it the least recently used is read from the file again
+    /// on its next request, still signed in. Redis keeps none in memory.
+    pub session_cache: usize,
     pub upstream_timeout: Duration,
     /// The brief's throttle: GoTo calls per rolling minute for the whole deployment.
     pub goto_requests_per_minute: usize,
@@ -362,6 +366,12 @@ impl Config {
             organizer_sync_every: seconds("MEETINGS_ORGANIZER_SYNC_SECONDS", 15 * 60)?,
             session_idle: seconds("MEETINGS_SESSION_IDLE_SECONDS", 8 * 3600)?,
             session_max: seconds("MEETINGS_SESSION_MAX_SECONDS", 30 * 24 * 3600)?,
+            session_cache: match lookup("MEETINGS_SESSION_CACHE") {
+                None => crate::store::DEFAULT_SESSION_CACHE,
+                Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    problem("MEETINGS_SESSION_CACHE", "must be a whole number above 0")
+                })?,
+            },
             upstream_timeout: seconds("MEETINGS_UPSTREAM_TIMEOUT_SECONDS", 15)?,
             goto_requests_per_minute: match lookup("MEETINGS_GOTO_REQUESTS_PER_MINUTE") {
                 None => 100,

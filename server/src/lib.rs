@@ -1,6 +1,7 @@
 //! The thin backend: the only part of the product that ever holds a GoTo token.
 //! See ARCHITECTURE.md for the map; `app` assembles the routes.
 
+pub mod built_files;
 pub mod calendar;
 pub mod config;
 pub mod crypto;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -73,12 +75,8 @@ pub fn app(state: AppState) -> Router {
             "/api/meetings/{id}/invite.ics",
             get(routes::meetings::invite),
         )
-        .route("/api/{*rest}", axum::routing::any(api_not_found))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::require_csrf,
-        ))
-        .layer(axum::middleware::from_fn(middleware::no_store));
+        // CSRF and `no-store` for all of `/api/*`: `middleware::edge`.
+        .route("/api/{*rest}", axum::routing::any(api_not_found));
     let auth = Router::new()
         .route(
             "/app/api/auth/serviceAction/login",
@@ -128,9 +126,8 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::security_headers,
+            middleware::edge,
         ))
-        .layer(axum::middleware::from_fn(middleware::request_context))
 }
 
 async fn api_not_found() -> AppError {
@@ -153,7 +150,8 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         StoreSetting::Sqlite => (
             Store::Sqlite(Arc::new(
                 store::SqliteStore::open(&config.data_dir.join("meetings.db"), sealer, limits)
-                    .map_err(|e| e.to_string())?,
+                    .map_err(|e| e.to_string())?
+                    .with_session_cache(config.session_cache),
             )),
             throttle::Throttle::new(windows, config.throttle_max_wait)
                 .with_shares(config.goto_calls_per_person_per_minute, reserved),
@@ -320,6 +318,16 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
     let router = app(state.clone())
         .with_state(())
         .into_make_service_with_connect_info::<SocketAddr>();
+    // TCP_NODELAY on every accepted connection: without it a response written in two parts
+    // (headers, then body, as tower-http's ServeDir wrote files) waits for the client's delayed
+    // ACK before its second part leaves (Nagle). Measured with wrk before: one keep-alive
+    // connection fetching the 309-byte favicon, p50 42.9 ms (40 requests a second); 16
+    // connections, 478 a second.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!(error = %e, "server stopped");

@@ -11,8 +11,17 @@ use meeting::Lang;
 use crate::error::{render, AppError, RequestContext};
 use crate::state::AppState;
 
-/// Gives each request an id and a language, and renders `AppError`s with both.
-pub async fn request_context(mut request: Request, next: Next) -> Response {
+/// Gives each request an id and a language, renders `AppError`s with both, and sets the
+/// security headers on every answer, rendered errors included; on `/api/*`, also the CSRF rule
+/// and `no-store`.
+///
+/// One middleware rather than four (it was `request_context` around `security_headers`, and
+/// `no_store` around `require_csrf` on the API): each `from_fn` layer boxes the inner service
+/// and its future on every request, and the session check, which does little else, measured
+/// 0.53× a bare axum handler with them (67 900 vs 127 000 requests a second, wrk, 16
+/// connections), 0.65× with two.
+pub async fn edge(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let lang = request
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -29,15 +38,35 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
         request_id,
         ..Default::default()
     });
-    let mut response = crate::support_log::SCOPE
-        .scope(scope, next.run(request))
-        .await;
+    let mut response = if api && !csrf_ok(&state, &request) {
+        axum::response::IntoResponse::into_response(AppError::Forbidden)
+    } else {
+        crate::support_log::SCOPE
+            .scope(scope, next.run(request))
+            .await
+    };
+    if api {
+        // API answers are personal: never cached by the browser or a proxy.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Some(error) = response.extensions_mut().remove::<Arc<AppError>>() {
-        response = render(&error, &ctx);
+        let placeholder = std::mem::replace(&mut response, render(&error, &ctx));
+        // What the layers inside set on the way out (`no-store` on the API) stays.
+        for (name, value) in placeholder.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                response
+                    .headers_mut()
+                    .entry(name)
+                    .or_insert_with(|| value.clone());
+            }
+        }
     }
     if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    security_headers(&state, &mut response);
     response
 }
 
@@ -54,26 +83,25 @@ fn request_id() -> String {
 /// Every state-changing call needs `X-CSRF: 1` (a header a cross-site form cannot send and a
 /// cross-site script cannot send without a CORS preflight, which we never grant) and, when the
 /// browser sends an `Origin`, it must be our own.
-pub async fn require_csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
+fn csrf_ok(state: &AppState, request: &Request) -> bool {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe {
-        let headers = request.headers();
-        let has_header = headers.get("x-csrf").is_some_and(|v| v == "1");
-        let origin_ok = match headers.get(header::ORIGIN) {
-            None => true,
-            Some(origin) => origin.as_bytes() == state.config.public_url.as_bytes(),
-        };
-        if !has_header || !origin_ok {
-            return axum::response::IntoResponse::into_response(AppError::Forbidden);
-        }
+    if safe {
+        return true;
     }
-    next.run(request).await
+    let headers = request.headers();
+    let has_header = headers.get("x-csrf").is_some_and(|v| v == "1");
+    let origin_ok = match headers.get(header::ORIGIN) {
+        None => true,
+        Some(origin) => origin.as_bytes() == state.config.public_url.as_bytes(),
+    };
+    has_header && origin_ok
 }
 
-/// API answers are personal: never cached by the browser or a proxy.
+/// Sign-in answers are personal: never cached by the browser or a proxy (the API's get the
+/// same from `edge`).
 pub async fn no_store(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     response
@@ -82,12 +110,7 @@ pub async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn security_headers(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
+fn security_headers(state: &AppState, response: &mut Response) {
     let headers = response.headers_mut();
     if state.config.public_url.starts_with("https://") {
         headers.insert(
@@ -115,5 +138,4 @@ pub async fn security_headers(
                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
             ));
     }
-    response
 }

@@ -9,7 +9,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use base64::Engine;
 use cookie::time::Duration as CookieDuration;
 use rand::RngCore;
@@ -124,10 +124,27 @@ fn cookie_duration(d: std::time::Duration) -> CookieDuration {
     CookieDuration::seconds(d.as_secs() as i64)
 }
 
+/// The value of the cookie `name` in the request's `Cookie` headers, read in place.
+///
+/// Every API call finds its session this way: `CookieJar::from_headers` parses, decodes and
+/// copies every cookie of the request into a jar first, for the one value wanted. A session
+/// id is base64url, so there is nothing to decode; an id sent encoded simply matches none.
+pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key.trim() == name).then(|| value.trim().trim_matches('"'))
+        })
+}
+
 /// The signed-in person of this request. Rejects with 401 JSON (never a redirect).
 pub struct CurrentSession {
     pub id: String,
-    pub record: SessionRecord,
+    pub record: std::sync::Arc<SessionRecord>,
 }
 
 impl FromRequestParts<AppState> for CurrentSession {
@@ -137,11 +154,9 @@ impl FromRequestParts<AppState> for CurrentSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let id = jar
-            .get(state.cookies.session_name())
-            .map(|c| c.value().to_owned())
-            .ok_or(AppError::NotSignedIn)?;
+        let id = cookie_value(&parts.headers, state.cookies.session_name())
+            .ok_or(AppError::NotSignedIn)?
+            .to_owned();
         let record = state
             .keeper
             .session(&id)

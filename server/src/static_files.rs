@@ -1,7 +1,7 @@
 //! Serves the built app: hashed files cached forever, `index.html` (in the visitor's language,
 //! see `shell`) revalidated every time,
-//! precompressed brotli/gzip when the build has them, and the SPA fallback so deep links
-//! such as `/meetings/123` load the app.
+//! precompressed brotli/gzip when the build has them (from memory, see `built_files`), and the
+//! SPA fallback so deep links such as `/meetings/123` load the app.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,12 +11,10 @@ use sha2::{Digest, Sha256};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
-use tower_http::services::ServeDir;
 
+use crate::built_files::{self, BuiltFiles};
 use crate::shell::Shell;
 
 /// The app's Content-Security-Policy. trunk's `index.html` starts the wasm with an inline
@@ -64,43 +62,64 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 pub fn router(dist: &Path, csp: String) -> Router {
-    // The shell, in the visitor's language, for `/`, `/index.html` and every app route.
-    let shell = Arc::new(Shell::load(dist));
-    let page = get(move |headers: HeaderMap| async move {
-        match shell.as_ref() {
-            Some(shell) => shell.response(&headers),
-            None => StatusCode::NOT_FOUND.into_response(),
-        }
-    });
-    let files = ServeDir::new(dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .append_index_html_on_directories(false)
-        .fallback(page.clone());
+    let shell = Shell::load(dist);
+    let files = BuiltFiles::load(dist);
     let csp = HeaderValue::from_str(&csp).expect("CSP is ASCII");
-    Router::new()
-        .route("/", page.clone())
-        .route("/index.html", page)
-        .fallback_service(files)
-        .layer(axum::middleware::from_fn(cache_headers))
-        .layer(axum::middleware::from_fn(
-            move |request: Request, next: Next| {
-                let csp = csp.clone();
-                async move {
-                    let mut response = next.run(request).await;
-                    let is_html = response
-                        .headers()
-                        .get(header::CONTENT_TYPE)
-                        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-                    if is_html {
-                        response
-                            .headers_mut()
-                            .insert(header::CONTENT_SECURITY_POLICY, csp);
-                    }
-                    response
-                }
-            },
-        ))
+    let served = Arc::new((shell, files, csp));
+    // One handler, no middleware: each `from_fn` layer boxes the inner service and its future
+    // per request, which a file answered from memory in a few microseconds notices.
+    Router::new().fallback(move |request: Request| {
+        let served = served.clone();
+        async move {
+            let (shell, files, csp) = served.as_ref();
+            finish(answer(shell, files, &request), csp)
+        }
+    })
+}
+
+/// The shell, in the visitor's language, for `/`, `/index.html` and every app route; any
+/// other GET or HEAD, a file of the build by that name, else the shell too (a deep link, or
+/// any missing name, with an extension or without, as `ServeDir`'s fallback answered).
+fn answer(shell: &Option<Shell>, files: &BuiltFiles, request: &Request) -> Response {
+    if !built_files::readable(request.method()) {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let path = request.uri().path();
+    if path == "/" || path == "/index.html" {
+        return shell_response(shell, request.headers());
+    }
+    match files.respond(path, request.headers()) {
+        Some(mut response) => {
+            // Only a built file found by its own hashed name is cached for good (its 304s
+            // too). A missing hashed name (an old build's file, asked for by a page loaded
+            // before a deploy) gets the shell, which must never be kept as that file.
+            let value = if is_hashed(path) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+            response
+        }
+        None => shell_response(shell, request.headers()),
+    }
+}
+
+/// Everything but a hashed file is revalidated; HTML gets the app's CSP.
+fn finish(mut response: Response, csp: &HeaderValue) -> Response {
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    }
+    response
 }
 
 /// trunk names built files `name-<hash>.ext`, the hash being up to 16 hex digits (leading
@@ -114,18 +133,11 @@ fn is_hashed(path: &str) -> bool {
         .is_some_and(|h| (12..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-async fn cache_headers(request: Request, next: Next) -> Response {
-    let hashed = is_hashed(request.uri().path());
-    let mut response = next.run(request).await;
-    let value = if hashed && response.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-    response
+fn shell_response(shell: &Option<Shell>, headers: &HeaderMap) -> Response {
+    match shell {
+        Some(shell) => shell.response(headers),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 #[cfg(test)]

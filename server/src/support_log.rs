@@ -14,7 +14,7 @@ use serde::Serialize;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 
 /// The request a GoTo call is made for, so a support line can name it. Set per request by
-/// `middleware::request_context`; the session extractor fills in the organizer.
+/// `middleware::edge`; the session extractor fills in the organizer.
 #[derive(Debug, Default)]
 pub struct RequestScope {
     pub request_id: String,

@@ -49,8 +49,8 @@ impl TokenKeeper {
         self.refresh_locks.len()
     }
 
-    pub async fn session(&self, session_id: &str) -> Result<Option<SessionRecord>, AppError> {
-        self.store.get_session(session_id).await
+    pub async fn session(&self, session_id: &str) -> Result<Option<Arc<SessionRecord>>, AppError> {
+        self.store.get_session_shared(session_id).await
     }
 
     /// Runs `call` with a valid access token of this session's person.
@@ -162,7 +162,7 @@ impl TokenKeeper {
         let still_fresh =
             current.expires_at - chrono::Duration::seconds(EXPIRY_MARGIN_SECONDS) > Utc::now();
         if current.access_token != used_access_token && still_fresh {
-            return Ok(record.tokens);
+            return Ok(record.tokens.clone());
         }
         match self.oauth.refresh(current).await {
             Ok(tokens) => {

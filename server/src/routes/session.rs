@@ -1,6 +1,7 @@
 //! `GET /api/session`: who is signed in. Anonymous callers get `{"user": null}`, not 401,
 //! since asking is how the app learns it must offer "Connect GoToMeeting".
 
+use axum::extract::Request;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -17,12 +18,14 @@ use crate::state::AppState;
 
 pub async fn get_session(
     State(state): State<AppState>,
-    jar: CookieJar,
+    // The request itself rather than a `HeaderMap` or `CookieJar` extractor: both copy the
+    // headers, which every session check paid for one cookie's value.
+    request: Request,
 ) -> Result<Json<SessionInfo>, AppError> {
-    let Some(id) = jar.get(state.cookies.session_name()) else {
+    let Some(id) = session::cookie_value(request.headers(), state.cookies.session_name()) else {
         return Ok(Json(SessionInfo::default()));
     };
-    let Some(record) = state.keeper.session(id.value()).await? else {
+    let Some(record) = state.keeper.session(id).await? else {
         return Ok(Json(SessionInfo::default()));
     };
     let licensed = licensed(&state, &record.tokens.organizer_key).await?;

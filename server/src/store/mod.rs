@@ -23,7 +23,7 @@ use crate::error::AppError;
 
 pub use self::redis::{connect_redis, RedisStore, KEY_PREFIX};
 pub use refresh_lock::RefreshLock;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, DEFAULT_SESSION_CACHE};
 
 /// What GoTo gave us for one person or for the admin service account. Only ever stored
 /// sealed, never serialised into a response or a log.
@@ -185,7 +185,16 @@ impl SessionLimits {
 }
 
 pub fn hash_id(id: &str) -> String {
-    hex::encode(Sha256::digest(id.as_bytes()))
+    hex_id(&digest_id(id))
+}
+
+/// The SHA-256 of a secret id: what the stores key it by (as hex in files and Redis).
+pub(crate) fn digest_id(id: &str) -> [u8; 32] {
+    Sha256::digest(id.as_bytes()).into()
+}
+
+pub(crate) fn hex_id(digest: &[u8; 32]) -> String {
+    hex::encode(digest)
 }
 
 // The associated data each sealed value is bound to: the same in both stores.
@@ -288,6 +297,15 @@ impl Store {
 
     /// The session, if it exists and is neither idle too long nor too old. Touches it.
     pub async fn get_session(&self, id: &str) -> Result<Option<SessionRecord>, AppError> {
+        Ok(self.get_session_shared(id).await?.map(Arc::unwrap_or_clone))
+    }
+
+    /// [`Store::get_session`] without copying the record: with SQLite, the opened session
+    /// itself, shared (every request's session check takes this path).
+    pub async fn get_session_shared(
+        &self,
+        id: &str,
+    ) -> Result<Option<Arc<SessionRecord>>, AppError> {
         match self {
             Store::Sqlite(s) => match s.open_session_at_once(id) {
                 Some(record) => Ok(Some(record)),
@@ -296,7 +314,7 @@ impl Store {
                     off_thread(s, move |s| s.get_session(&id)).await
                 }
             },
-            Store::Redis(r) => r.get_session(id).await,
+            Store::Redis(r) => Ok(r.get_session(id).await?.map(Arc::new)),
         }
     }
 
