@@ -6,8 +6,16 @@
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
 use rand::RngCore;
 use std::path::Path;
+
+/// A fresh random id (256 bits, base64url): session ids, handoff codes, lock tokens.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
 
 const VERSION: u8 = 1;
 

@@ -8,9 +8,9 @@
 //! or a restart would log everyone out and lose yesterday's meetings.
 
 use crate::config::{Config, GoToEndpoints, OAuthClientConfig};
+use crate::crypto::random_id;
 use crate::goto::identity::{self, Who};
 use crate::organizer_sync;
-use crate::session::random_id;
 use crate::state::AppState;
 use axum::response::IntoResponse;
 use goto_sandbox::{RegisteredClient, Sandbox, SandboxConfig};

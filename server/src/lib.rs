@@ -7,6 +7,7 @@ pub mod config;
 pub mod crypto;
 pub mod embedded_sandbox;
 pub mod error;
+pub mod extract;
 pub mod goto;
 pub mod json_body;
 pub mod middleware;
@@ -78,15 +79,12 @@ pub fn app(state: AppState) -> Router {
         // CSRF and `no-store` for all of `/api/*`: `middleware::edge`.
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     let auth = Router::new()
-        .route(
-            "/app/api/auth/serviceAction/login",
-            get(routes::user_auth::login),
-        )
+        .route(meeting::names::LOGIN_PATH, get(routes::user_auth::login))
         .route(
             "/app/api/auth/serviceAction/callback",
             get(routes::user_auth::callback).layer(axum::middleware::from_fn_with_state(
                 state.clone(),
-                sign_in_limit::limit_callbacks,
+                middleware::limit_callbacks,
             )),
         )
         .route(
@@ -96,7 +94,7 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/admin/api/gwsc/auth/serverContext",
             get(routes::admin_connection::server_context).layer(
-                axum::middleware::from_fn_with_state(state.clone(), sign_in_limit::limit_callbacks),
+                axum::middleware::from_fn_with_state(state.clone(), middleware::limit_callbacks),
             ),
         )
         .layer(axum::middleware::from_fn(middleware::no_store));
@@ -118,10 +116,7 @@ pub fn app(state: AppState) -> Router {
     app.with_state(state.clone())
         .merge(static_files::router(
             &state.config.dist_dir,
-            static_files::content_security_policy(
-                &state.config.dist_dir,
-                &state.config.frame_ancestors,
-            ),
+            shell::content_security_policy(&state.config.dist_dir, &state.config.frame_ancestors),
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

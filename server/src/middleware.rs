@@ -1,14 +1,18 @@
-//! Cross-cutting request handling: request ids and language, CSRF, security headers.
+//! Cross-cutting request handling: request ids and language, CSRF, security headers, and the
+//! per-address limit on sign-in callbacks (`sign_in_limit` counts).
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use meeting::Lang;
 
 use crate::error::{render, AppError, RequestContext};
+use crate::routes::sign_in_pages::{failure_page, person_sign_in_link, SignInFailure};
 use crate::state::AppState;
 
 /// Gives each request an id and a language, renders `AppError`s with both, and sets the
@@ -92,7 +96,9 @@ fn csrf_ok(state: &AppState, request: &Request) -> bool {
         return true;
     }
     let headers = request.headers();
-    let has_header = headers.get("x-csrf").is_some_and(|v| v == "1");
+    let has_header = headers
+        .get(meeting::names::CSRF_HEADER)
+        .is_some_and(|v| v == "1");
     let origin_ok = match headers.get(header::ORIGIN) {
         None => true,
         Some(origin) => origin.as_bytes() == state.config.public_url.as_bytes(),
@@ -138,4 +144,36 @@ fn security_headers(state: &AppState, response: &mut Response) {
                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
             ));
     }
+}
+
+/// Middleware on the two OAuth callbacks: over the limit, a "busy" page and no GoTo call.
+pub async fn limit_callbacks(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(ip) = peer {
+        if let Err(wait) = state.sign_in_limiter.check(ip).await {
+            tracing::warn!(%ip, "sign-in callbacks over the per-address limit");
+            let lang = request
+                .extensions()
+                .get::<RequestContext>()
+                .map(|ctx| ctx.lang)
+                .unwrap_or_default();
+            let again = if request.uri().path().starts_with("/admin/") {
+                "/admin/api/gwsc/auth/connect".to_owned()
+            } else {
+                person_sign_in_link("/")
+            };
+            let busy = SignInFailure::Busy {
+                retry_after_seconds: wait.as_secs_f64().ceil().max(1.0) as u64,
+            };
+            return failure_page(lang, &busy, &again).into_response();
+        }
+    }
+    next.run(request).await
 }

@@ -1,4 +1,5 @@
-//! The session cookie and the extractor that turns it into the signed-in person.
+//! The session cookie, and the signed-in person it stands for (`CurrentSession`, which
+//! `extract.rs` finds for each request).
 //!
 //! The cookie holds only a random id (256 bits); everything else stays server-side.
 //! `__Host-` pins it to this origin (Secure, Path=/, no Domain) wherever the app is served
@@ -7,15 +8,9 @@
 //! on a Mac) stores no Secure cookie over http, loopback included, so there the cookies are
 //! neither Secure nor `__Host-` (which demands Secure). Chromium and Firefox accept either.
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use base64::Engine;
 use cookie::time::Duration as CookieDuration;
-use rand::RngCore;
 
-use crate::error::AppError;
-use crate::state::AppState;
 use crate::store::SessionRecord;
 
 /// The session cookie's name on https (and on a cross-site loopback portal, see `Cookies`).
@@ -26,12 +21,6 @@ pub const LOGIN_COOKIE: &str = "__Host-meetings-login";
 pub const LOCAL_SESSION_COOKIE: &str = "meetings-session";
 /// The login transaction cookie's name on a plain-http loopback address.
 pub const LOCAL_LOGIN_COOKIE: &str = "meetings-login";
-
-pub fn random_id() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
 
 /// The cookies this deployment sets, decided once from its public URL and its portal setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,35 +130,11 @@ pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Optio
         })
 }
 
-/// The signed-in person of this request. Rejects with 401 JSON (never a redirect).
+/// The signed-in person of this request (`extract.rs` finds it). Rejects with 401 JSON
+/// (never a redirect).
 pub struct CurrentSession {
     pub id: String,
     pub record: std::sync::Arc<SessionRecord>,
-}
-
-impl FromRequestParts<AppState> for CurrentSession {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let id = cookie_value(&parts.headers, state.cookies.session_name())
-            .ok_or(AppError::NotSignedIn)?
-            .to_owned();
-        let record = state
-            .keeper
-            .session(&id)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
-        // The support log names whose request a GoTo call was made for.
-        if let Some(scope) = crate::support_log::current() {
-            if let Ok(mut key) = scope.organizer_key.lock() {
-                *key = Some(record.tokens.organizer_key.clone());
-            }
-        }
-        Ok(CurrentSession { id, record })
-    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,53 @@ use std::path::Path;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use meeting::Lang;
+use sha2::{Digest, Sha256};
 
-use crate::static_files::inline_scripts;
+/// The app's Content-Security-Policy. trunk's `index.html` starts the wasm with an inline
+/// module script; rather than allowing inline scripts, its exact hash is allowed, computed
+/// from the built file at start. `frame-ancestors` names the portals that may embed the app.
+pub fn content_security_policy(dist: &Path, frame_ancestors: &str) -> String {
+    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let hashes: String = inline_scripts(&html)
+        .into_iter()
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+/// The bodies of `<script>` elements without a `src`.
+pub fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let after_open = &rest[open..];
+        let Some(tag_end) = after_open.find('>') else {
+            break;
+        };
+        let tag = &after_open[..tag_end];
+        let body_start = &after_open[tag_end + 1..];
+        let Some(close) = body_start.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            out.push(&body_start[..close]);
+        }
+        rest = &body_start[close..];
+    }
+    out
+}
 
 /// Each English phrase of `index.html` with its Spanish. Both must match the app's own words
 /// in `src/text.rs` (product name, the list's link, "Loading…", the create page's heading and
@@ -127,10 +171,11 @@ fn chosen_language(headers: &HeaderMap) -> Option<Lang> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| match pair.trim().strip_prefix("meetings-lang=")? {
-            "es" => Some(Lang::Es),
-            "en" => Some(Lang::En),
-            _ => None,
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == meeting::names::LANG_COOKIE)
+                .then(|| Lang::from_code(value))
+                .flatten()
         })
 }
 
@@ -168,6 +213,12 @@ pub fn localise(html: &str, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_inline_scripts_are_hashed() {
+        let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
+        assert_eq!(super::inline_scripts(html), vec!["init()"]);
+    }
+
     use super::*;
 
     /// The real `index.html`: every phrase the Spanish copy swaps is in it, so a reworded

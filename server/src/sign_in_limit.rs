@@ -9,22 +9,16 @@
 //! every person shares the proxy's, so such a deployment raises
 //! `MEETINGS_SIGN_INS_PER_IP_PER_MINUTE` accordingly.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use redis::aio::ConnectionManager;
 use redis::Script;
 
-use crate::error::RequestContext;
-use crate::routes::sign_in_pages::{failure_page, person_sign_in_link, SignInFailure};
-use crate::state::AppState;
 use crate::store::KEY_PREFIX;
 
 pub enum SignInLimiter {
@@ -104,36 +98,4 @@ impl SignInLimiter {
             .check_key(&ip)
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
-}
-
-/// Middleware on the two OAuth callbacks: over the limit, a "busy" page and no GoTo call.
-pub async fn limit_callbacks(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip());
-    if let Some(ip) = peer {
-        if let Err(wait) = state.sign_in_limiter.check(ip).await {
-            tracing::warn!(%ip, "sign-in callbacks over the per-address limit");
-            let lang = request
-                .extensions()
-                .get::<RequestContext>()
-                .map(|ctx| ctx.lang)
-                .unwrap_or_default();
-            let again = if request.uri().path().starts_with("/admin/") {
-                "/admin/api/gwsc/auth/connect".to_owned()
-            } else {
-                person_sign_in_link("/")
-            };
-            let busy = SignInFailure::Busy {
-                retry_after_seconds: wait.as_secs_f64().ceil().max(1.0) as u64,
-            };
-            return failure_page(lang, &busy, &again).into_response();
-        }
-    }
-    next.run(request).await
 }

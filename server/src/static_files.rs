@@ -6,9 +6,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use base64::Engine;
-use sha2::{Digest, Sha256};
-
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,50 +13,6 @@ use axum::Router;
 
 use crate::built_files::{self, BuiltFiles};
 use crate::shell::Shell;
-
-/// The app's Content-Security-Policy. trunk's `index.html` starts the wasm with an inline
-/// module script; rather than allowing inline scripts, its exact hash is allowed, computed
-/// from the built file at start. `frame-ancestors` names the portals that may embed the app.
-pub fn content_security_policy(dist: &Path, frame_ancestors: &str) -> String {
-    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let hashes: String = inline_scripts(&html)
-        .into_iter()
-        .map(|script| {
-            let digest = Sha256::digest(script.as_bytes());
-            format!(
-                " 'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            )
-        })
-        .collect();
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors {frame_ancestors}"
-    )
-}
-
-/// The bodies of `<script>` elements without a `src`.
-pub fn inline_scripts(html: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(open) = rest.find("<script") {
-        let after_open = &rest[open..];
-        let Some(tag_end) = after_open.find('>') else {
-            break;
-        };
-        let tag = &after_open[..tag_end];
-        let body_start = &after_open[tag_end + 1..];
-        let Some(close) = body_start.find("</script>") else {
-            break;
-        };
-        if !tag.contains(" src=") {
-            out.push(&body_start[..close]);
-        }
-        rest = &body_start[close..];
-    }
-    out
-}
 
 pub fn router(dist: &Path, csp: String) -> Router {
     let shell = Shell::load(dist);
@@ -143,12 +96,6 @@ fn shell_response(shell: &Option<Shell>, headers: &HeaderMap) -> Response {
 #[cfg(test)]
 mod tests {
     use super::is_hashed;
-
-    #[test]
-    fn only_inline_scripts_are_hashed() {
-        let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
-        assert_eq!(super::inline_scripts(html), vec!["init()"]);
-    }
 
     #[test]
     fn trunk_hashed_names_are_recognised() {

@@ -378,6 +378,8 @@ fn writes_literal(file: &syn::File, wanted: &str) -> bool {
         fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
             self.found |= literal_writes(&lit.value(), self.wanted);
         }
+        // Doc comments (`#[doc = "…"]`) name things; they do not write them.
+        fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
         fn visit_macro(&mut self, mac: &'ast syn::Macro) {
             for token in flatten(mac.tokens.clone()) {
                 if let Ok(lit) = syn::parse_str::<syn::LitStr>(&token) {

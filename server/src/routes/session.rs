@@ -79,7 +79,7 @@ pub async fn redeem_handoff(
         .session(&handoff.session_id)
         .await?
         .ok_or(AppError::NotSignedIn)?;
-    let session_id = session::random_id();
+    let session_id = crate::crypto::random_id();
     state.store.put_session(&session_id, &record).await?;
     let jar = jar.add(state.cookies.session(session_id, state.config.session_max));
     Ok((jar, StatusCode::NO_CONTENT))

@@ -14,7 +14,6 @@ use subtle::ConstantTimeEq;
 use super::sign_in_pages::{failure_page, person_sign_in_link, SignInFailure};
 use crate::error::{AppError, RequestContext};
 use crate::goto::identity::{self, Who};
-use crate::session;
 use crate::state::AppState;
 use crate::store::{LoginTransaction, SessionHandoff, SessionRecord};
 
@@ -88,7 +87,7 @@ pub async fn start_login(
         &state.user_oauth
     };
     let authorization = oauth.authorize();
-    let login_id = session::random_id();
+    let login_id = crate::crypto::random_id();
     state
         .store
         .put_login(
@@ -244,7 +243,7 @@ async fn sign_in(
     if let Some(old) = jar.get(state.cookies.session_name()) {
         state.store.delete_session(old.value()).await?;
     }
-    let session_id = session::random_id();
+    let session_id = crate::crypto::random_id();
     state
         .store
         .put_session(
@@ -258,7 +257,7 @@ async fn sign_in(
     // In the popup variant the app sits in a portal's iframe, which (on another site) cannot
     // see this cookie: it gets a one-time code to redeem for its own.
     let handoff = if login.popup {
-        let code = session::random_id();
+        let code = crate::crypto::random_id();
         state
             .store
             .put_handoff(

@@ -88,7 +88,7 @@ impl RefreshLock {
         ttl: Duration,
     ) -> Result<RefreshLock, AppError> {
         let key = format!("{KEY_PREFIX}lock:refresh:{session_hash}");
-        let token = crate::session::random_id();
+        let token = crate::crypto::random_id();
         let deadline = Instant::now() + WAIT_AT_MOST;
         loop {
             let taken: Option<String> = cmd("SET")
