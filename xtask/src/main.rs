@@ -4,7 +4,8 @@
 //! - `test`  installs what is missing and runs every check, ending with one summary line.
 //! - `build` builds the app only; `size` prints its transfer size against the budget.
 //! - `schemathesis` runs only the API check that `test` includes.
-//! - `bench` measures size, load and memory against the goals and rewrites BENCHMARKS.md.
+//! - `bench` measures size, load and memory against the goals and rewrites BENCHMARKS.md;
+//!   `bench backend` only the backend's load and memory, printed (BENCHMARKS.md untouched).
 //! - `structure` lists import circles, the longest functions and where shared names are written.
 
 mod app_build;
@@ -42,6 +43,9 @@ fn main() -> ExitCode {
         Some("test") => test::run_all(&root),
         Some("build") => tools::ensure_build_tools(&root).and_then(|t| app_build::build(&root, &t)),
         Some("size") => app_build::report_size(&root).map(|_| ()),
+        Some("bench") if args.get(1).map(String::as_str) == Some("backend") => {
+            bench::run_backend(&root)
+        }
         Some("bench") => bench::run(&root),
         Some("schemathesis") => schemathesis::run(&root),
         Some("structure") => structure::report(&root)
@@ -49,7 +53,7 @@ fn main() -> ExitCode {
             .and_then(|()| structure::check(&root)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  schemathesis  only the API's Schemathesis run (part of test)\n  structure  import circles, longest functions, where shared names are written"
+                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  bench backend  only the backend's load and memory (needs dist/ built); prints them, BENCHMARKS.md untouched\n  schemathesis  only the API's Schemathesis run (part of test)\n  structure  import circles, longest functions, where shared names are written"
             );
             return ExitCode::from(2);
         }

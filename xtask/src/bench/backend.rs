@@ -72,7 +72,19 @@ pub fn start_backend(
     label: &'static str,
     extra_env: &[(&str, &str)],
 ) -> Result<Server, String> {
-    let port = free_port()?;
+    start_backend_on(free_port()?, root, bins, work, label, extra_env)
+}
+
+/// [`start_backend`] on a port chosen beforehand (a standalone sandbox must know the
+/// backend's callback address before the backend starts).
+pub fn start_backend_on(
+    port: u16,
+    root: &Path,
+    bins: &Binaries,
+    work: &Path,
+    label: &'static str,
+    extra_env: &[(&str, &str)],
+) -> Result<Server, String> {
     let data = work.join(format!("data-{label}"));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
@@ -109,13 +121,22 @@ const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
 
 /// The standalone sandbox with our own client and its per-token limit off.
 pub fn start_sandbox(bins: &Binaries, work: &Path) -> Result<Server, String> {
+    start_sandbox_for(bins, work, REDIRECT_URI)
+}
+
+/// The standalone sandbox with our own client, redirecting to `redirect_uri`.
+pub fn start_sandbox_for(
+    bins: &Binaries,
+    work: &Path,
+    redirect_uri: &str,
+) -> Result<Server, String> {
     let port = free_port()?;
     let mut command = clean(&bins.sandbox, work);
     command.args([
         "--port",
         &port.to_string(),
         "--client",
-        &format!("{CLIENT_ID}:{CLIENT_SECRET}:{REDIRECT_URI}"),
+        &format!("{CLIENT_ID}:{CLIENT_SECRET}:{redirect_uri}"),
         "--per-second-limit",
         "0",
     ]);
@@ -203,6 +224,29 @@ pub fn sandbox_meeting(port: u16, token: &str) -> Result<String, String> {
 
 /// Signs in at the backend as `email` through the embedded sandbox: the session cookie's value.
 pub fn sign_in(port: u16, email: &str) -> Result<String, String> {
+    sign_in_at(port, port, email)
+}
+
+/// The backend's configuration for GoTo played by the standalone sandbox on `sandbox_port`
+/// (the client [`start_sandbox_for`] registers; the seed's main account).
+pub fn upstream_env(sandbox_port: u16) -> Vec<(&'static str, String)> {
+    let origin = format!("http://127.0.0.1:{sandbox_port}");
+    vec![
+        ("GOTO_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("GOTO_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
+        ("GOTO_ACCOUNT_KEY", MAIN_ACCOUNT_KEY.to_owned()),
+        ("GOTO_AUTHORIZE_URL", format!("{origin}/oauth/authorize")),
+        ("GOTO_TOKEN_URL", format!("{origin}/oauth/token")),
+        ("GOTO_API_BASE", origin),
+    ]
+}
+
+/// The sandbox seed's main account (`sandbox/src/seed.rs`), whose people may sign in.
+const MAIN_ACCOUNT_KEY: &str = "9999982253621659654";
+
+/// Signs in at the backend on `port` as `email`, GoTo's authorize page being on
+/// `authorize_port` (the backend's own port when the sandbox is embedded).
+pub fn sign_in_at(port: u16, authorize_port: u16, email: &str) -> Result<String, String> {
     let login = http::get(port, "/app/api/auth/serviceAction/login", &[])?;
     let login_cookie = login
         .set_cookie(LOGIN_COOKIE)
@@ -211,7 +255,7 @@ pub fn sign_in(port: u16, email: &str) -> Result<String, String> {
         .location_path()
         .ok_or_else(|| format!("login answered {} without a redirect", login.status))?;
     let approved = http::get(
-        port,
+        authorize_port,
         &format!("{authorize}&sandbox_approve={}", http::encode(email)),
         &[],
     )?;

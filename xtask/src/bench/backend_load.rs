@@ -16,6 +16,13 @@ pub struct Row {
     pub load: Result<Load, String>,
 }
 
+/// The rows' names the goals are read from (`report.rs`).
+pub const SESSION_ROW: &str = "backend `GET /api/session` (signed in)";
+pub const BARE_ROW: &str = "bare axum 0.8.9 handler, small JSON (baseline)";
+pub const WASM_ROW: &str = "backend hashed `.wasm`, `Accept-Encoding: br`";
+pub const STATIC_LATENCY_ROW: &str =
+    "backend hashed `.js`, `Accept-Encoding: br`, one keep-alive connection";
+
 /// Sequential latencies (one request at a time, new connection each).
 pub struct Probe {
     pub what: String,
@@ -54,20 +61,20 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
 
     {
         let bare = backend::start_bare_axum(bins, work)?;
-        rows.push(row(
-            "bare axum 0.8.9 handler, small JSON (baseline)",
-            bare.port,
-            "/",
-            &[],
-        ));
+        rows.push(row(BARE_ROW, bare.port, "/", &[]));
     }
 
-    let wasm_file = std::fs::read_dir(root.join("dist"))
-        .map_err(|e| format!("dist: {e}"))?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with(".wasm"))
-        .ok_or("dist has no .wasm: build the app first")?;
+    let built = |suffix: &str| -> Result<String, String> {
+        std::fs::read_dir(root.join("dist"))
+            .map_err(|e| format!("dist: {e}"))?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(suffix))
+            .ok_or_else(|| format!("dist has no {suffix}: build the app first"))
+    };
+    let wasm_file = built(".wasm")?;
+    let js_file = built(".js")?;
+    let favicon_file = built(".svg")?;
     {
         let server = backend::start_backend(root, bins, work, "backend-load", &[])?;
         let session = backend::sign_in(server.port, backend::ORGANIZER)?;
@@ -75,20 +82,37 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
         let meeting = backend::create_meeting(server.port, &session)?;
         let cookie = backend::session_header(&session);
         let cookie = cookie.as_str();
-        rows.push(row(
-            "backend `GET /api/session` (signed in)",
-            server.port,
-            "/api/session",
-            &[cookie],
-        ));
+        rows.push(row(SESSION_ROW, server.port, "/api/session", &[cookie]));
         rows.push(row(
             "backend `GET /api/organizers?q=mar`",
             server.port,
             "/api/organizers?q=mar",
             &[cookie],
         ));
+        // The built app, from memory (`server/src/built_files.rs`): one connection fetching
+        // a hashed file, as a browser does one file after another (Nagle's delay showed here
+        // as 43 ms), then 16 connections for each kind of file.
+        rows.push(row_shaped(
+            STATIC_LATENCY_ROW,
+            server.port,
+            &format!("/{js_file}"),
+            &["Accept-Encoding: br"],
+            wrk::ONE_CONNECTION,
+        ));
         rows.push(row(
-            "backend hashed `.wasm`, `Accept-Encoding: br`",
+            "backend hashed favicon `.svg`, no `Accept-Encoding`",
+            server.port,
+            &format!("/{favicon_file}"),
+            &[],
+        ));
+        rows.push(row(
+            "backend hashed `.js`, `Accept-Encoding: br`",
+            server.port,
+            &format!("/{js_file}"),
+            &["Accept-Encoding: br"],
+        ));
+        rows.push(row(
+            WASM_ROW,
             server.port,
             &format!("/{wasm_file}"),
             &["Accept-Encoding: br"],
@@ -133,6 +157,10 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
 }
 
 fn row(what: &str, port: u16, path: &str, headers: &[&str]) -> Row {
+    row_shaped(what, port, path, headers, wrk::LOAD)
+}
+
+fn row_shaped(what: &str, port: u16, path: &str, headers: &[&str], shape: wrk::Shape) -> Row {
     // The command as a reader could rerun it, without the secret values.
     let shown: Vec<&str> = headers
         .iter()
@@ -148,8 +176,8 @@ fn row(what: &str, port: u16, path: &str, headers: &[&str]) -> Row {
         .collect();
     Row {
         what: what.to_owned(),
-        command: wrk::command_line(&format!("http://127.0.0.1:PORT{path}"), &shown),
-        load: wrk::run(port, path, headers),
+        command: wrk::command_line(&format!("http://127.0.0.1:PORT{path}"), &shown, shape),
+        load: wrk::run(port, path, headers, shape),
     }
 }
 

@@ -45,6 +45,45 @@ fn timed<T>(
     out
 }
 
+/// `cargo xtask bench backend`: the backend's load and memory only (a few minutes rather than
+/// the whole run's nine or more), against the built app already in `dist/`; the report's
+/// sections for them are printed and written to `target/bench-run/BACKEND.md`.
+pub fn run_backend(root: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let mut steps = Vec::new();
+    timed(&mut steps, "installing tools", || {
+        tools::ensure_debian_packages(&[("wrk", "wrk")])
+    })?;
+    if !root.join("dist/index.html").exists() {
+        return Err("dist/ has no built app: run `cargo xtask build` first".to_owned());
+    }
+    let work = root.join("target/bench-run");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let bins = timed(&mut steps, "building the backend", || backend::build(root))?;
+    let load = timed(&mut steps, "backend load", || {
+        backend_load::measure(root, &bins, &work)
+    });
+    let sessions = timed(&mut steps, "100 000 sessions", || {
+        sessions_rss::measure(root, &bins, &work)
+    });
+    fn skipped<T>() -> Result<T, String> {
+        Err("not part of `cargo xtask bench backend`".to_owned())
+    }
+    let results = Results {
+        frontend: skipped(),
+        browser: skipped(),
+        load,
+        sessions,
+        fuzz: skipped(),
+        steps,
+    };
+    let text = report::render(&results, started.elapsed());
+    let path = work.join("BACKEND.md");
+    std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("{text}\nxtask: wrote {}", path.display());
+    Ok(())
+}
+
 pub fn run(root: &Path) -> Result<(), String> {
     let started = Instant::now();
     let mut steps = Vec::new();
@@ -84,7 +123,7 @@ pub fn run(root: &Path) -> Result<(), String> {
             if let Err(e) = &load {
                 println!("xtask: backend load not measured: {e}");
             }
-            let sessions = timed(&mut steps, "10 000 sessions", || {
+            let sessions = timed(&mut steps, "100 000 sessions", || {
                 sessions_rss::measure(root, &bins, &work)
             });
             if let Err(e) = &sessions {

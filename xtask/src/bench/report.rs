@@ -12,9 +12,13 @@ use super::sessions_rss::{self, SessionsRss};
 use super::{report_browser, wrk, Results};
 use crate::app_build::BUDGET_BYTES;
 
-const SESSION_RATIO_GOAL: f64 = 0.5;
+const SESSION_RATIO_GOAL: f64 = 0.7;
 const FETCH_RATIO_GOAL: f64 = 1.2;
-const RSS_GOAL_KB: u64 = 50 * 1024;
+const RSS_GOAL_KB: u64 = 120 * 1024;
+/// A hashed file on one keep-alive connection, median (issue 17: Nagle made it 43 ms).
+const STATIC_P50_GOAL_MS: f64 = 2.0;
+/// The wasm (brotli) with 16 connections.
+const WASM_RPS_GOAL: f64 = 5000.0;
 
 struct Machine {
     cores: String,
@@ -131,14 +135,51 @@ fn goals(out: &mut String, results: &Results) {
     }
     match &results.load {
         Ok(l) => {
-            let rps = |prefix: &str| {
+            let measured = |name: &str| {
                 l.rows
                     .iter()
-                    .find(|r| r.what.starts_with(prefix))
+                    .find(|r| r.what == name)
                     .and_then(|r| r.load.as_ref().ok())
-                    .map(|w| w.requests_per_second)
             };
-            match (rps("backend `GET /api/session`"), rps("bare axum")) {
+            let rps = |name: &str| measured(name).map(|w| w.requests_per_second);
+            match measured(backend_load::STATIC_LATENCY_ROW) {
+                Some(w) => {
+                    let _ = writeln!(
+                        out,
+                        "| a hashed file on one keep-alive connection ≤ {STATIC_P50_GOAL_MS} ms (p50; the `.js`, brotli) | {} | {} |",
+                        ms(w.p50_ms),
+                        at_most(w.p50_ms, STATIC_P50_GOAL_MS, ms)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "| a hashed file on one keep-alive connection ≤ {STATIC_P50_GOAL_MS} ms (p50) | not measured yet | a wrk run failed (see below) |"
+                    );
+                }
+            }
+            match rps(backend_load::WASM_ROW) {
+                Some(r) => {
+                    let result = if r >= WASM_RPS_GOAL {
+                        "met".to_owned()
+                    } else {
+                        format!("**missed** by {:.0} req/s", WASM_RPS_GOAL - r)
+                    };
+                    let _ = writeln!(
+                        out,
+                        "| the wasm (brotli) ≥ {WASM_RPS_GOAL:.0} req/s with {} connections | {r:.0} req/s | {result} |",
+                        wrk::CONNECTIONS
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "| the wasm (brotli) ≥ {WASM_RPS_GOAL:.0} req/s with {} connections | not measured yet | a wrk run failed (see below) |",
+                        wrk::CONNECTIONS
+                    );
+                }
+            }
+            match (rps(backend_load::SESSION_ROW), rps(backend_load::BARE_ROW)) {
                 (Some(s), Some(b)) => {
                     let ratio = s / b;
                     let result = if ratio >= SESSION_RATIO_GOAL {
@@ -184,26 +225,32 @@ fn goals(out: &mut String, results: &Results) {
         Err(e) => {
             let _ = writeln!(
                 out,
-                "| session check ≥ {SESSION_RATIO_GOAL}× bare axum; meeting fetch ≤ {FETCH_RATIO_GOAL}× sandbox | not measured yet | {e} |"
+                "| static files; session check ≥ {SESSION_RATIO_GOAL}× bare axum; meeting fetch ≤ {FETCH_RATIO_GOAL}× sandbox | not measured yet | {e} |"
             );
         }
     }
+    let goal_sessions = thousands(sessions_rss::GOAL_SESSIONS);
     match &results.sessions {
         Ok(s) if s.created == sessions_rss::GOAL_SESSIONS => {
+            let all_in = s.still_signed_in == s.created;
             let _ = writeln!(
                 out,
-                "| peak RSS with {} live sessions ≤ {} | {} | {} |",
-                sessions_rss::GOAL_SESSIONS,
+                "| peak RSS with {goal_sessions} live sessions ≤ {}, every one still signed in | {}; {} of {} still signed in | {} |",
                 mb(RSS_GOAL_KB),
                 mb(s.hwm_kb),
-                at_most(s.hwm_kb as f64, RSS_GOAL_KB as f64, |d| mb(d as u64))
+                s.still_signed_in,
+                s.created,
+                if all_in {
+                    at_most(s.hwm_kb as f64, RSS_GOAL_KB as f64, |d| mb(d as u64))
+                } else {
+                    "**missed**: sessions were lost".to_owned()
+                }
             );
         }
         Ok(s) => {
             let _ = writeln!(
                 out,
-                "| peak RSS with {} live sessions ≤ {} | {} with {} sessions (10 000 not measured yet, see below) | {} at {} sessions |",
-                sessions_rss::GOAL_SESSIONS,
+                "| peak RSS with {goal_sessions} live sessions ≤ {} | {} with {} sessions ({goal_sessions} not measured yet, see below) | {} at {} sessions |",
                 mb(RSS_GOAL_KB),
                 mb(s.hwm_kb),
                 s.created,
@@ -214,7 +261,7 @@ fn goals(out: &mut String, results: &Results) {
         Err(e) => {
             let _ = writeln!(
                 out,
-                "| peak RSS with 10 000 live sessions ≤ {} | not measured yet | {e} |",
+                "| peak RSS with {goal_sessions} live sessions ≤ {} | not measured yet | {e} |",
                 mb(RSS_GOAL_KB)
             );
         }
@@ -350,6 +397,19 @@ fn front(out: &mut String, frontend: &Result<Frontend, String>) {
     }
 }
 
+/// `100 000`: thousands set apart by a space, as the report writes counts.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn ms(v: f64) -> String {
     format!("{v:.2} ms")
 }
@@ -473,17 +533,24 @@ fn sessions(out: &mut String, sessions: &Result<SessionsRss, String>) {
     };
     let _ = writeln!(
         out,
-        "A fresh backend (server profile, embedded sandbox, SQLite store). Each session is made \
+        "A fresh backend (server profile, SQLite store) with GoTo played by the standalone \
+         sandbox in a process of its own, configured as a real GoTo would be (`GOTO_*`): the \
+         sandbox keeps every token it issues (183 MB after 100 000 sign-ins, measured alone), \
+         so inside the backend it would be most of the figure. Each session is made \
          by the full sign-in over HTTP (login → sandbox authorize with `sandbox_approve` → \
          callback, whose token exchange goes to the sandbox's token endpoint), {} at a time, and \
          is then used once: `GET /api/session` must name the person. The backend's GoTo budget \
          (100 calls a minute, 10 a second for the whole deployment, each sign-in being one call) \
-         would hold 10 000 sign-ins to about 20 minutes, so it is raised through the backend's \
+         would hold {} sign-ins to hours, so it is raised through the backend's \
          own settings, `MEETINGS_GOTO_REQUESTS_PER_MINUTE={}` and \
-         `MEETINGS_GOTO_REQUESTS_PER_SECOND={}`: the upstream here is the embedded sandbox, \
+         `MEETINGS_GOTO_REQUESTS_PER_SECOND={}`: the upstream here is the sandbox, \
          whose token endpoint has no such limit; nothing else in the flow changes. VmHWM and \
-         VmRSS read from `/proc/<pid>/status` of the backend; sign-ins stop after {} s.\n",
+         VmRSS read from `/proc/<pid>/status` of the backend; sign-ins stop after {} s. Then \
+         every session made is checked again with `GET /api/session`, after all the others \
+         exist: the store keeps at most `MEETINGS_SESSION_CACHE` (10 000) opened in memory, so \
+         most are read back from the SQLite file, and each must still name the person.\n",
         sessions_rss::PARALLEL,
+        thousands(sessions_rss::GOAL_SESSIONS),
         sessions_rss::PER_MINUTE_OVERRIDE,
         sessions_rss::PER_SECOND_OVERRIDE,
         sessions_rss::TIME_LIMIT_SECONDS
@@ -516,8 +583,13 @@ fn sessions(out: &mut String, sessions: &Result<SessionsRss, String>) {
     let _ = writeln!(out, "| VmRSS after the sign-ins | {} |", mb(s.rss_kb));
     let _ = writeln!(
         out,
-        "| last session still signed in (`GET /api/session`) | {} |\n",
+        "| last session still signed in (`GET /api/session`) | {} |",
         if s.last_session_ok { "yes" } else { "no" }
+    );
+    let _ = writeln!(
+        out,
+        "| **sessions still signed in once all exist** (every one checked, {:.0} s) | **{} of {}** |\n",
+        s.check_seconds, s.still_signed_in, s.created
     );
     if s.created < sessions_rss::GOAL_SESSIONS {
         let per = (s.hwm_kb.saturating_sub(s.hwm_idle_kb)) as f64 / s.created.max(1) as f64;

@@ -19,8 +19,29 @@ pub struct Load {
     pub non_2xx: u64,
 }
 
-pub fn command_line(url: &str, headers: &[&str]) -> String {
-    let mut text = format!("wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s --latency");
+/// How many connections (and wrk threads) a run uses: the load rows use 16 on 2 threads; the
+/// latency rows one keep-alive connection, as a browser fetching one file after another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub threads: u32,
+    pub connections: u32,
+}
+
+pub const LOAD: Shape = Shape {
+    threads: THREADS,
+    connections: CONNECTIONS,
+};
+pub const ONE_CONNECTION: Shape = Shape {
+    threads: 1,
+    connections: 1,
+};
+
+pub fn command_line(url: &str, headers: &[&str], shape: Shape) -> String {
+    let Shape {
+        threads,
+        connections,
+    } = shape;
+    let mut text = format!("wrk -t{threads} -c{connections} -d{SECONDS}s --latency");
     for h in headers {
         text.push_str(&format!(" -H '{h}'"));
     }
@@ -29,12 +50,12 @@ pub fn command_line(url: &str, headers: &[&str]) -> String {
     text
 }
 
-pub fn run(port: u16, path: &str, headers: &[&str]) -> Result<Load, String> {
+pub fn run(port: u16, path: &str, headers: &[&str], shape: Shape) -> Result<Load, String> {
     let url = format!("http://127.0.0.1:{port}{path}");
     let mut command = Command::new("wrk");
     command.args([
-        format!("-t{THREADS}"),
-        format!("-c{CONNECTIONS}"),
+        format!("-t{}", shape.threads),
+        format!("-c{}", shape.connections),
         format!("-d{SECONDS}s"),
         "--timeout".into(),
         "5s".into(),
