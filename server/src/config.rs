@@ -203,6 +203,8 @@ pub struct ConfigError {
     pub problem: String,
 }
 
+const ABOVE_ZERO: &str = "must be a whole number above 0";
+
 fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError {
         variable,
@@ -259,61 +261,16 @@ impl Config {
                 ))
             }
         };
-        let upstream = match lookup("GOTO_CLIENT_ID") {
-            // The built-in sandbox answers every sign-in with a made-up person: on a public
-            // address it runs only when asked for by name.
-            None if loopback || lookup("MEETINGS_SANDBOX").as_deref() == Some("on") => {
-                Upstream::EmbeddedSandbox
-            }
-            None => {
-                return Err(problem(
-                    "GOTO_CLIENT_ID",
-                    "is required on a public address (set MEETINGS_SANDBOX=on to run the built-in GoTo sandbox there for a demo)",
-                ))
-            }
-            Some(client_id) => {
-                let client_secret = lookup("GOTO_CLIENT_SECRET").ok_or_else(|| {
-                    problem(
-                        "GOTO_CLIENT_SECRET",
-                        "is required when GOTO_CLIENT_ID is set",
-                    )
-                })?;
-                let admin_client = match lookup("GOTO_ADMIN_CLIENT_ID") {
-                    None => None,
-                    // The service account's token reads the whole directory: only named
-                    // admins may connect it, never "whoever signs in first".
-                    Some(_) if lookup("GOTO_ADMIN_EMAILS").is_none() => {
-                        return Err(problem(
-                            "GOTO_ADMIN_EMAILS",
-                            "is required when GOTO_ADMIN_CLIENT_ID is set: the e-mails of the service accounts allowed to connect",
-                        ))
-                    }
-                    Some(id) => Some(OAuthClientConfig {
-                        client_id: id,
-                        client_secret: lookup("GOTO_ADMIN_CLIENT_SECRET").ok_or_else(|| {
-                            problem(
-                                "GOTO_ADMIN_CLIENT_SECRET",
-                                "is required when GOTO_ADMIN_CLIENT_ID is set",
-                            )
-                        })?,
-                    }),
-                };
-                let (authorize_path, token_path) = goto_host.oauth_paths();
-                Upstream::GoTo {
-                    endpoints: GoToEndpoints {
-                        authorize_url: lookup("GOTO_AUTHORIZE_URL")
-                            .unwrap_or_else(|| format!("{}{authorize_path}", goto_host.origin())),
-                        token_url: lookup("GOTO_TOKEN_URL")
-                            .unwrap_or_else(|| format!("{}{token_path}", goto_host.origin())),
-                        api_root: api_root(lookup("GOTO_API_BASE"))?,
-                    },
-                    user_client: OAuthClientConfig {
-                        client_id,
-                        client_secret,
-                    },
-                    admin_client,
-                    account_key: Some(account_key(lookup("GOTO_ACCOUNT_KEY"))?),
-                }
+        let upstream = upstream(&lookup, loopback, goto_host)?;
+        // Every count and rate: absent means the default; given, a whole number above 0.
+        let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
+            match lookup(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| problem(name, ABOVE_ZERO)),
             }
         };
         let seconds = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
@@ -346,7 +303,7 @@ impl Config {
             addr,
             public_url,
             dist_dir: lookup("MEETINGS_DIST")
-                .unwrap_or_else(|| "dist".into())
+                .unwrap_or_else(|| "target/app".into())
                 .into(),
             data_dir: lookup("MEETINGS_DATA_DIR")
                 .unwrap_or_else(|| "data".into())
@@ -366,51 +323,25 @@ impl Config {
             organizer_sync_every: seconds("MEETINGS_ORGANIZER_SYNC_SECONDS", 15 * 60)?,
             session_idle: seconds("MEETINGS_SESSION_IDLE_SECONDS", 8 * 3600)?,
             session_max: seconds("MEETINGS_SESSION_MAX_SECONDS", 30 * 24 * 3600)?,
-            session_cache: match lookup("MEETINGS_SESSION_CACHE") {
-                None => crate::store::DEFAULT_SESSION_CACHE,
-                Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    problem("MEETINGS_SESSION_CACHE", "must be a whole number above 0")
-                })?,
-            },
+            session_cache: count(
+                "MEETINGS_SESSION_CACHE",
+                crate::store::DEFAULT_SESSION_CACHE,
+            )?,
             upstream_timeout: seconds("MEETINGS_UPSTREAM_TIMEOUT_SECONDS", 15)?,
-            goto_requests_per_minute: match lookup("MEETINGS_GOTO_REQUESTS_PER_MINUTE") {
-                None => 100,
-                Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    problem(
-                        "MEETINGS_GOTO_REQUESTS_PER_MINUTE",
-                        "must be a whole number above 0",
-                    )
-                })?,
-            },
-            goto_requests_per_second: match lookup("MEETINGS_GOTO_REQUESTS_PER_SECOND") {
-                None => 10,
-                Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    problem(
-                        "MEETINGS_GOTO_REQUESTS_PER_SECOND",
-                        "must be a whole number above 0",
-                    )
-                })?,
-            },
+            goto_requests_per_minute: count("MEETINGS_GOTO_REQUESTS_PER_MINUTE", 100)?,
+            goto_requests_per_second: count("MEETINGS_GOTO_REQUESTS_PER_SECOND", 10)?,
             throttle_max_wait: seconds("MEETINGS_THROTTLE_MAX_WAIT_SECONDS", 10)?,
-            goto_calls_per_person_per_minute: match lookup(
+            // 0 until `from_lookup` derives it from the account's rate.
+            goto_calls_per_person_per_minute: count(
                 "MEETINGS_GOTO_CALLS_PER_PERSON_PER_MINUTE",
-            ) {
-                None => 0,
-                Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    problem(
-                        "MEETINGS_GOTO_CALLS_PER_PERSON_PER_MINUTE",
-                        "must be a whole number above 0",
-                    )
-                })?,
-            },
-            sign_ins_per_ip_per_minute: match lookup("MEETINGS_SIGN_INS_PER_IP_PER_MINUTE") {
-                None => std::num::NonZeroU32::new(20).expect("not zero"),
-                Some(v) => v.parse().map_err(|_| {
-                    problem(
-                        "MEETINGS_SIGN_INS_PER_IP_PER_MINUTE",
-                        "must be a whole number above 0",
-                    )
-                })?,
+                0,
+            )?,
+            sign_ins_per_ip_per_minute: {
+                const NAME: &str = "MEETINGS_SIGN_INS_PER_IP_PER_MINUTE";
+                u32::try_from(count(NAME, 20)?)
+                    .ok()
+                    .and_then(std::num::NonZeroU32::new)
+                    .ok_or_else(|| problem(NAME, ABOVE_ZERO))?
             },
             support_log_dir: lookup("MEETINGS_SUPPORT_LOG_DIR").map(PathBuf::from),
             allowed_admin_emails: lookup("GOTO_ADMIN_EMAILS")
@@ -441,6 +372,72 @@ impl Config {
 
 /// The brief's account ID: with real GoTo it is required, since it limits who may sign in and
 /// whose users "All organizers" are.
+/// Where GoTo is: the built-in sandbox unless a client is configured (only on loopback, or on
+/// a public address when asked for by name), else GoTo with its clients and endpoints.
+fn upstream(
+    lookup: &impl Fn(&str) -> Option<String>,
+    loopback: bool,
+    goto_host: GoToHost,
+) -> Result<Upstream, ConfigError> {
+    Ok(match lookup("GOTO_CLIENT_ID") {
+        // The built-in sandbox answers every sign-in with a made-up person: on a public
+        // address it runs only when asked for by name.
+        None if loopback || lookup("MEETINGS_SANDBOX").as_deref() == Some("on") => {
+            Upstream::EmbeddedSandbox
+        }
+        None => {
+            return Err(problem(
+                "GOTO_CLIENT_ID",
+                "is required on a public address (set MEETINGS_SANDBOX=on to run the built-in GoTo sandbox there for a demo)",
+            ))
+        }
+        Some(client_id) => {
+            let client_secret = lookup("GOTO_CLIENT_SECRET").ok_or_else(|| {
+                problem(
+                    "GOTO_CLIENT_SECRET",
+                    "is required when GOTO_CLIENT_ID is set",
+                )
+            })?;
+            let admin_client = match lookup("GOTO_ADMIN_CLIENT_ID") {
+                None => None,
+                // The service account's token reads the whole directory: only named
+                // admins may connect it, never "whoever signs in first".
+                Some(_) if lookup("GOTO_ADMIN_EMAILS").is_none() => {
+                    return Err(problem(
+                        "GOTO_ADMIN_EMAILS",
+                        "is required when GOTO_ADMIN_CLIENT_ID is set: the e-mails of the service accounts allowed to connect",
+                    ))
+                }
+                Some(id) => Some(OAuthClientConfig {
+                    client_id: id,
+                    client_secret: lookup("GOTO_ADMIN_CLIENT_SECRET").ok_or_else(|| {
+                        problem(
+                            "GOTO_ADMIN_CLIENT_SECRET",
+                            "is required when GOTO_ADMIN_CLIENT_ID is set",
+                        )
+                    })?,
+                }),
+            };
+            let (authorize_path, token_path) = goto_host.oauth_paths();
+            Upstream::GoTo {
+                endpoints: GoToEndpoints {
+                    authorize_url: lookup("GOTO_AUTHORIZE_URL")
+                        .unwrap_or_else(|| format!("{}{authorize_path}", goto_host.origin())),
+                    token_url: lookup("GOTO_TOKEN_URL")
+                        .unwrap_or_else(|| format!("{}{token_path}", goto_host.origin())),
+                    api_root: api_root(lookup("GOTO_API_BASE"))?,
+                },
+                user_client: OAuthClientConfig {
+                    client_id,
+                    client_secret,
+                },
+                admin_client,
+                account_key: Some(account_key(lookup("GOTO_ACCOUNT_KEY"))?),
+            }
+        }
+    })
+}
+
 fn account_key(value: Option<String>) -> Result<String, ConfigError> {
     let value = value.ok_or_else(|| {
         problem(
@@ -608,6 +605,9 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert!(matches!(c.upstream, Upstream::EmbeddedSandbox));
+        // Where `cargo xtask build` writes the release build (xtask's `RELEASE_DIR`), not
+        // trunk's `dist/`, which `trunk serve` rebuilds.
+        assert_eq!(c.dist_dir, std::path::Path::new("target/app"));
     }
 
     #[test]
