@@ -1,4 +1,4 @@
-//! The built app (`dist/`, a few hundred KB with its `.br` and `.gz` copies) read into memory
+//! The built app (`MEETINGS_DIST`, `target/app/` by default, a few hundred KB with its `.br` and `.gz` copies) read into memory
 //! once at start and answered from there: what `tower_http::services::ServeDir` did from the
 //! disk (same Content-Type, precompressed brotli/gzip by `Accept-Encoding` with `Vary`,
 //! `Last-Modified`, 304s), with a strong ETag per encoding from its content.
@@ -8,7 +8,7 @@
 //! favicon or JS requests a second and 805 for the wasm, while the shell from memory answered
 //! 54 648. Here an answer is a lookup and a reference-counted clone of the bytes.
 //!
-//! A request never reaches the file system, so no path can leave `dist/`: only the names
+//! A request never reaches the file system, so no path can leave the built app's directory: only the names
 //! found there at start exist.
 
 use std::collections::HashMap;
@@ -58,7 +58,7 @@ enum Coding {
     Brotli,
 }
 
-/// Every file of the built app, by its path under `dist/` (`/` separated, no leading `/`).
+/// Every file of the built app, by its path under the built app's directory (`/` separated, no leading `/`).
 #[derive(Default)]
 pub struct BuiltFiles {
     files: HashMap<String, BuiltFile>,

@@ -269,3 +269,34 @@ async fn no_path_leaves_the_built_app() {
         assert!(!answer.contains("root:"), "{path}: {answer}");
     }
 }
+
+/// `trunk serve` rebuilds its directory under a running backend (issue 16): the backend must
+/// go on answering the build it started with, whole, or the browser would meet a shell whose
+/// `integrity` no longer matches its script and stay on "Loading…".
+#[tokio::test]
+async fn a_rebuild_of_the_directory_does_not_reach_the_running_backend() {
+    let (root, server) = serve_dist().await;
+    let dist = root.0.join("dist");
+    std::fs::remove_dir_all(&dist).unwrap();
+    std::fs::create_dir_all(&dist).unwrap();
+    let rebuilt = INDEX.replace("0123456789abcdef", "fedcba9876543210");
+    std::fs::write(dist.join("index.html"), &rebuilt).unwrap();
+    std::fs::write(dist.join("app-fedcba9876543210.js"), "export default 1").unwrap();
+
+    let client = Client::new(&server.base);
+    let started_with = |page: &str| page.contains(JS) && !page.contains("fedcba9876543210");
+    for path in ["/", "/meetings/new"] {
+        let page = client.get(path).await.text().await.unwrap();
+        assert!(started_with(&page), "{path}: {page}");
+    }
+    let js = client.get(JS).await;
+    assert_eq!(js.status(), 200);
+    assert_eq!(
+        js.text().await.unwrap(),
+        "export default function init() {}"
+    );
+    // The rebuild's own script is not part of the app that was started: it gets the shell.
+    let newer = client.get("/app-fedcba9876543210.js").await;
+    assert_eq!(newer.headers()["cache-control"], "no-cache");
+    assert!(started_with(&newer.text().await.unwrap()));
+}

@@ -16,7 +16,7 @@ pub const DESKTOP: (u32, u32) = (1280, 800);
 
 /// The release build the browser tests load. `cargo xtask test` builds it and sets this.
 pub fn dist_dir() -> PathBuf {
-    built_dir("MEETINGS_E2E_DIST", "dist", "built app")
+    built_dir("MEETINGS_E2E_DIST", "target/app", "built app")
 }
 
 /// A build `cargo xtask test` made and named in `variable`, else `default` in the checkout.

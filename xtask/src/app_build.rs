@@ -35,6 +35,16 @@ const COMPRESSIBLE: &[&str] = &[
     "webmanifest",
 ];
 
+/// Where the release build goes, under `target/` and not in trunk's own `dist/`: `trunk serve`
+/// rebuilds `dist/` (a debug build) on every change, and a backend started from it would pick
+/// that up on its next start. Kept apart, a designer's `trunk serve` and the backend's release
+/// build live side by side in one checkout. The backend's default `MEETINGS_DIST` is the same.
+pub const RELEASE_DIR: &str = "target/app";
+
+pub fn release_dir(root: &Path) -> PathBuf {
+    root.join(RELEASE_DIR)
+}
+
 pub fn build(root: &Path, tools: &BuildTools) -> Result<(), String> {
     build_dist(root, tools)?;
     report_size(root).map(drop)
@@ -46,14 +56,14 @@ pub fn build_dist(root: &Path, tools: &BuildTools) -> Result<(), String> {
     cmd::run(
         Command::new(cmd::cargo_home().join("bin/trunk"))
             .current_dir(root)
-            .args(["build", "--release", "--offline"])
+            .args(["build", "--release", "--offline", "--dist", RELEASE_DIR])
             .envs(release_wasm_env())
             .env("PATH", cmd::path_with(&tools.path))
             // trunk must never try GitHub; with these set it fails loudly instead.
             .env("TRUNK_BUILD_OFFLINE", "true"),
     )?;
-    shrink_glue(root, &root.join("dist"))?;
-    precompress(&root.join("dist"))
+    shrink_glue(root, &release_dir(root))?;
+    precompress(&release_dir(root))
 }
 
 /// Makes trunk's release output smaller still, for the app and the bench's floor alike: short
@@ -327,7 +337,7 @@ fn within_budget(total: u64) -> Result<u64, String> {
 
 /// Prints each first-load file's size (raw and brotli) and the total against the budget.
 fn measure(root: &Path) -> Result<u64, String> {
-    let dist = root.join("dist");
+    let dist = release_dir(root);
     let mut total = 0;
     println!("xtask: first-load transfer (brotli -q 11)");
     for path in first_load_files(&dist)? {
@@ -360,7 +370,27 @@ fn measure(root: &Path) -> Result<u64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{content_hash, product_name, with_integrity, within_budget, BUDGET_BYTES};
+    use super::{
+        content_hash, product_name, with_integrity, within_budget, BUDGET_BYTES, RELEASE_DIR,
+    };
+
+    /// The backend and the browser tests default to the directory the release build goes to,
+    /// and it is not the one `trunk serve` rebuilds (`Trunk.toml`'s `dist`).
+    #[test]
+    fn the_release_build_has_a_directory_trunk_serve_does_not_touch() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+        let quoted = format!("\"{RELEASE_DIR}\"");
+        assert!(read("server/src/config.rs").contains(&quoted));
+        assert!(read("tests/support/mod.rs").contains(&quoted));
+        let trunk = read("Trunk.toml");
+        let serve_dist = trunk
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("dist = "))
+            .expect("Trunk.toml names its dist");
+        assert_eq!(serve_dist, "\"dist\"");
+        assert!(!RELEASE_DIR.starts_with("dist"));
+    }
 
     #[test]
     fn shrunk_files_are_named_after_their_final_bytes() {

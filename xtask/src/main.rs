@@ -53,7 +53,7 @@ fn main() -> ExitCode {
             .and_then(|()| structure::check(&root)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into dist/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  bench backend  only the backend's load and memory (needs dist/ built); prints them, BENCHMARKS.md untouched\n  schemathesis  only the API's Schemathesis run (part of test)\n  structure  import circles, longest functions, where shared names are written"
+                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into target/app/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  bench backend  only the backend's load and memory (needs target/app/ built); prints them, BENCHMARKS.md untouched\n  schemathesis  only the API's Schemathesis run (part of test)\n  structure  import circles, longest functions, where shared names are written"
             );
             return ExitCode::from(2);
         }
@@ -83,7 +83,7 @@ fn run(root: &std::path::Path) -> Result<(), String> {
                 "-p",
                 "meetings-server",
             ])
-            .env("MEETINGS_DIST", root.join("dist"))
+            .env("MEETINGS_DIST", app_build::release_dir(root))
             .env(
                 "MEETINGS_DATA_DIR",
                 std::env::var_os("MEETINGS_DATA_DIR").unwrap_or_else(|| root.join("data").into()),

@@ -77,7 +77,7 @@ fn cargo_test(root: &Path, demo_dist: &Path) -> Result<Count, String> {
     let mut command = cmd::cargo(root);
     command
         .args(["test", "--locked", "--workspace", "--no-fail-fast"])
-        .env("MEETINGS_E2E_DIST", root.join("dist"))
+        .env("MEETINGS_E2E_DIST", crate::app_build::release_dir(root))
         .env("MEETINGS_AXE_JS", axe::axe_js(root))
         .env("MEETINGS_E2E_DEMO_DIST", demo_dist)
         .env(

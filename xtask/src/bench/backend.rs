@@ -91,7 +91,7 @@ pub fn start_backend_on(
     let mut command = clean(&bins.server, work);
     command
         .env("MEETINGS_ADDR", format!("127.0.0.1:{port}"))
-        .env("MEETINGS_DIST", root.join("dist"))
+        .env("MEETINGS_DIST", crate::app_build::release_dir(root))
         .env("MEETINGS_DATA_DIR", &data)
         // One person makes every measured call: their share of the GoTo budget (30 a minute
         // by default) is lifted so the probes measure latency, not the share.

@@ -65,7 +65,7 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
     }
 
     let built = |suffix: &str| -> Result<String, String> {
-        std::fs::read_dir(root.join("dist"))
+        std::fs::read_dir(crate::app_build::release_dir(root))
             .map_err(|e| format!("dist: {e}"))?
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -32,7 +32,7 @@ pub fn measure(root: &Path, tools: &BuildTools) -> Result<Frontend, String> {
         };
         format!("the app did not build: {e}; the bare Leptos floor measured {floor}")
     })?;
-    let app = sizes(&root.join("dist"))?;
+    let app = sizes(&app_build::release_dir(root))?;
     if let Err(e) = &floor {
         println!("xtask: the bare Leptos floor was not measured: {e}");
     }

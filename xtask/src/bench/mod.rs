@@ -46,7 +46,7 @@ fn timed<T>(
 }
 
 /// `cargo xtask bench backend`: the backend's load and memory only (a few minutes rather than
-/// the whole run's nine or more), against the built app already in `dist/`; the report's
+/// the whole run's nine or more), against the built app already in `target/app/`; the report's
 /// sections for them are printed and written to `target/bench-run/BACKEND.md`.
 pub fn run_backend(root: &Path) -> Result<(), String> {
     let started = Instant::now();
@@ -54,8 +54,11 @@ pub fn run_backend(root: &Path) -> Result<(), String> {
     timed(&mut steps, "installing tools", || {
         tools::ensure_debian_packages(&[("wrk", "wrk")])
     })?;
-    if !root.join("dist/index.html").exists() {
-        return Err("dist/ has no built app: run `cargo xtask build` first".to_owned());
+    if !crate::app_build::release_dir(root).join("index.html").exists() {
+        return Err(format!(
+            "{} has no built app: run `cargo xtask build` first",
+            crate::app_build::RELEASE_DIR
+        ));
     }
     let work = root.join("target/bench-run");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
@@ -105,7 +108,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let backend_bins = timed(&mut steps, "building the backend", || backend::build(root));
     let (browser, load, sessions) = match backend_bins {
         Ok(bins) => {
-            // The browser part needs the app just built into dist/.
+            // The browser part needs the app just built into target/app/.
             let browser = timed(
                 &mut steps,
                 "Lighthouse and time to interactive",
