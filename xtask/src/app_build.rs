@@ -59,8 +59,10 @@ pub fn build_dist(root: &Path, tools: &BuildTools) -> Result<(), String> {
 /// Makes trunk's release output smaller still, for the app and the bench's floor alike: short
 /// import names in the wasm and its glue (`wasm_imports`) and the glue minified by terser;
 /// then both files are named after their final bytes and index.html's names and `integrity`
-/// hashes brought up to date. Measured on the app: wasm −2.5 KB, glue −3.3 KB, brotli.
+/// hashes brought up to date. Measured on the app: wasm −2.5 KB, glue −3.3 KB, brotli. Fails
+/// first on a wasm-bindgen version the rewriting was not tested with.
 pub fn shrink_glue(root: &Path, dist: &Path) -> Result<(), String> {
+    crate::wasm_imports::check_wasm_bindgen(&crate::tools::locked_wasm_bindgen_version(root)?)?;
     let wasm_path = files(dist)
         .into_iter()
         .find(|path| path.to_string_lossy().ends_with("_bg.wasm"))

@@ -10,6 +10,28 @@
 //! object key (followed by `:`, as wasm-bindgen writes its imports object), so a glue that
 //! mentions it in some other way keeps it as it was; a name imported twice keeps one new name.
 
+/// The wasm-bindgen version whose glue this rewriting was checked against, in the browser
+/// tests on the release build. `check_wasm_bindgen` fails the build on any other version.
+pub const TESTED_WASM_BINDGEN: &str = "0.2.130";
+
+/// Fails, saying what to re-check, when Cargo.lock's wasm-bindgen (`locked`) is not
+/// `TESTED_WASM_BINDGEN`: a new version may write its glue differently (another shape of the
+/// imports object, names used some other way), and a glue that no longer matches its wasm
+/// loads a blank page instead of failing a build.
+pub fn check_wasm_bindgen(locked: &str) -> Result<(), String> {
+    if locked == TESTED_WASM_BINDGEN {
+        return Ok(());
+    }
+    Err(format!(
+        "Cargo.lock has wasm-bindgen {locked}, but the release glue rewriting \
+         (xtask/src/wasm_imports.rs) was tested against {TESTED_WASM_BINDGEN} only. After the \
+         upgrade, build with `cargo xtask build` and check in dist/'s glue that every import is \
+         still an object key written once (`name: function`) in `__wbg_get_imports`; then run \
+         the browser tests on that build (tests/e2e_journey.rs, tests/e2e_my_meetings.rs) and \
+         set TESTED_WASM_BINDGEN to {locked}."
+    ))
+}
+
 /// The rewritten wasm and glue, and how many imports were renamed.
 #[derive(Debug)]
 pub struct Shortened {
@@ -316,6 +338,23 @@ mod tests {
         assert_eq!(out.renamed, 0);
         assert_eq!(out.wasm, wasm);
         assert_eq!(out.js, js);
+    }
+
+    #[test]
+    fn only_the_tested_wasm_bindgen_builds() {
+        assert_eq!(check_wasm_bindgen(TESTED_WASM_BINDGEN), Ok(()));
+        let newer = check_wasm_bindgen("0.2.131").unwrap_err();
+        assert!(newer.contains("wasm-bindgen 0.2.131"), "{newer}");
+        assert!(newer.contains("TESTED_WASM_BINDGEN"), "{newer}");
+        assert!(newer.contains("e2e_journey"), "{newer}");
+        assert!(check_wasm_bindgen("0.2.13").is_err());
+    }
+
+    #[test]
+    fn the_locked_wasm_bindgen_is_the_tested_one() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let locked = crate::tools::locked_wasm_bindgen_version(&root).unwrap();
+        assert_eq!(check_wasm_bindgen(&locked), Ok(()));
     }
 
     #[test]
