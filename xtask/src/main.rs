@@ -17,7 +17,7 @@ mod schemathesis;
 mod structure;
 mod test;
 mod tools;
-mod wasm_imports;
+mod wasm_names;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -184,6 +184,11 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<(), String> {
     cargo_install(&[&format!("wasm-bindgen-cli@{version}"), "--force"], "1")
 }
 
+/// binaryen's `wasm-opt`, as `ensure_build_tools` installs it.
+pub fn wasm_opt(root: &Path) -> PathBuf {
+    root.join(".tools/binaryen/node_modules/.bin/wasm-opt")
+}
+
 fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
     let bin = root.join(".tools/binaryen/node_modules/.bin");
     // wasm-opt in this package is JavaScript with the wasm build inside (no native binary and
