@@ -4,16 +4,21 @@
 //! `meetings-empty|change|coorganizer`,
 //! `?demo=off` to leave). The choice is kept for the tab, so links inside the app stay in it.
 //!
+//! It enters the app at one seam: `api::exchange` hands each request to `answer`, which plays
+//! the backend (same paths, same JSON), so pages and API functions run as they do for real.
+//! The errors scenario also fills the create form (`broken_draft`).
+//!
 //! Debug builds only: `lib.rs` declares this module under `#[cfg(debug_assertions)]`, so not a
 //! byte of it reaches a release build.
 
 use std::cell::{Cell, RefCell};
 
 use chrono::{DateTime, Duration, Timelike, Utc};
+use gloo_net::http::Method;
 use leptos::prelude::*;
 use meeting::{
     ApiError, CreateMeeting, Field, FieldMessage, Lang, Meeting, MeetingRole, Organizer,
-    UpcomingMeeting, User,
+    StartMeeting, UpcomingMeeting, User,
 };
 
 use crate::api_failure::ApiFailure;
@@ -238,9 +243,9 @@ fn with_meetings<T>(act: impl FnOnce(&mut Vec<Meeting>) -> T) -> T {
     })
 }
 
-pub async fn upcoming_meetings() -> Result<Vec<UpcomingMeeting>, ApiFailure> {
+fn upcoming_meetings() -> Vec<UpcomingMeeting> {
     if scenario() == Some(Scenario::MeetingsEmpty) {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let mut list: Vec<UpcomingMeeting> = with_meetings(|meetings| {
         meetings
@@ -259,10 +264,10 @@ pub async fn upcoming_meetings() -> Result<Vec<UpcomingMeeting>, ApiFailure> {
             .collect()
     });
     list.sort_by_key(|m| m.starts_at);
-    Ok(list)
+    list
 }
 
-pub async fn change_meeting(id: String, request: CreateMeeting) -> Result<Meeting, ApiFailure> {
+fn change_meeting(id: &str, request: CreateMeeting) -> Result<Meeting, ApiFailure> {
     let all = organizers();
     with_meetings(|meetings| {
         let meeting = meetings.iter_mut().find(|m| m.id == id)?;
@@ -279,34 +284,33 @@ pub async fn change_meeting(id: String, request: CreateMeeting) -> Result<Meetin
     .ok_or(ApiFailure::NotFound)
 }
 
-pub async fn cancel_meeting(id: String) -> Result<(), ApiFailure> {
+fn cancel_meeting(id: &str) {
     with_meetings(|meetings| meetings.retain(|m| m.id != id));
-    Ok(())
 }
 
 /// Nowhere real: the demo starts nothing at GoTo.
-pub async fn start_meeting(_id: String) -> Result<String, ApiFailure> {
-    Ok("about:blank".to_owned())
+fn start_meeting() -> String {
+    "about:blank".to_owned()
 }
 
-pub async fn session() -> Result<meeting::SessionInfo, ApiFailure> {
+fn session() -> meeting::SessionInfo {
     let user = (scenario() != Some(Scenario::SignedOut)).then(|| User {
         organizer_key: "7000".to_owned(),
         name: "Elena Martín".to_owned(),
         email: "elena.martin@example.com".to_owned(),
         licensed: scenario() != Some(Scenario::NoLicence),
     });
-    Ok(meeting::SessionInfo { user })
+    meeting::SessionInfo { user }
 }
 
-pub async fn organizers_matching(query: String) -> Result<Vec<Organizer>, ApiFailure> {
-    Ok(organizers()
+fn organizers_matching(query: &str) -> Vec<Organizer> {
+    organizers()
         .into_iter()
         .filter(|o| meeting::search::matches(query.trim(), &[&o.name, &o.email]))
-        .collect())
+        .collect()
 }
 
-pub async fn create_meeting(request: CreateMeeting) -> Result<Meeting, ApiFailure> {
+fn create_meeting(request: CreateMeeting) -> Result<Meeting, ApiFailure> {
     if scenario() == Some(Scenario::CreateErrors) {
         // What the backend says when a chosen co-organizer has left the account meanwhile.
         let message = match current() {
@@ -344,12 +348,67 @@ pub async fn create_meeting(request: CreateMeeting) -> Result<Meeting, ApiFailur
     Ok(meeting)
 }
 
-pub async fn meeting(id: String) -> Result<Meeting, ApiFailure> {
+fn meeting(id: &str) -> Result<Meeting, ApiFailure> {
     if scenario() == Some(Scenario::NotFound) {
         return Err(ApiFailure::NotFound);
     }
     with_meetings(|meetings| meetings.iter().find(|m| m.id == id).cloned())
         .ok_or(ApiFailure::NotFound)
+}
+
+/// The backend's answer to a request the app makes, in demo mode: `api::exchange` asks here
+/// instead of the network, so every API function runs as it does against the backend, JSON
+/// included. `url` is the whole address the request was built for.
+pub fn answer(method: Method, url: &str, body: Option<&str>) -> Result<String, ApiFailure> {
+    let (path, query) = local_part(url);
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let created = || {
+        body.and_then(crate::json::from_str::<CreateMeeting>)
+            .ok_or(ApiFailure::Unreachable)
+    };
+    match (method, segments.as_slice()) {
+        (Method::GET, ["api", "session"]) => json(Ok(session())),
+        (Method::POST, ["api", "logout"]) => Ok(String::new()),
+        (Method::GET, ["api", "organizers"]) => json(Ok(organizers_matching(&search(query)))),
+        (Method::GET, ["api", "meetings"]) => json(Ok(upcoming_meetings())),
+        (Method::POST, ["api", "meetings"]) => json(create_meeting(created()?)),
+        (Method::GET, ["api", "meetings", id]) => json(meeting(id)),
+        (Method::PUT, ["api", "meetings", id]) => json(change_meeting(id, created()?)),
+        (Method::DELETE, ["api", "meetings", id]) => {
+            cancel_meeting(id);
+            Ok(String::new())
+        }
+        (Method::POST, ["api", "meetings", _, "start"]) => json(Ok(StartMeeting {
+            host_url: start_meeting(),
+        })),
+        // Nothing else is part of the demo (the sign-in popup's handoff needs a backend).
+        _ => Err(ApiFailure::NotFound),
+    }
+}
+
+/// The path and query of `url`, without the origin.
+fn local_part(url: &str) -> (&str, &str) {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let local = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
+    local.split_once('?').unwrap_or((local, ""))
+}
+
+/// The organizer search's `q`, as `URLSearchParams` encoded it.
+fn search(query: &str) -> String {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("q="))
+        .and_then(|q| {
+            js_sys::decode_uri_component(&q.replace('+', " "))
+                .ok()
+                .and_then(|q| q.as_string())
+        })
+        .unwrap_or_default()
+}
+
+/// An answer as the backend sends it: JSON text.
+fn json<T: serde::Serialize>(value: Result<T, ApiFailure>) -> Result<String, ApiFailure> {
+    value.and_then(|v| crate::json::to_string(&v).ok_or(ApiFailure::Unreachable))
 }
 
 /// In the errors scenario, a form with something wrong in every field, sent at once.

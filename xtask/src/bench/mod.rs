@@ -54,7 +54,10 @@ pub fn run_backend(root: &Path) -> Result<(), String> {
     timed(&mut steps, "installing tools", || {
         tools::ensure_debian_packages(&[("wrk", "wrk")])
     })?;
-    if !crate::app_build::release_dir(root).join("index.html").exists() {
+    if !crate::app_build::release_dir(root)
+        .join("index.html")
+        .exists()
+    {
         return Err(format!(
             "{} has no built app: run `cargo xtask build` first",
             crate::app_build::RELEASE_DIR
