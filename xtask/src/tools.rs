@@ -189,11 +189,16 @@ pub fn wasm_opt(root: &Path) -> PathBuf {
     root.join(".tools/binaryen/node_modules/.bin/wasm-opt")
 }
 
+/// Installs binaryen if missing; returns the directory of its `wasm-opt` for trunk's PATH.
 fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
-    let bin = root.join(".tools/binaryen/node_modules/.bin");
+    let wasm_opt = wasm_opt(root);
+    let bin = wasm_opt
+        .parent()
+        .expect("wasm-opt is in a directory")
+        .to_path_buf();
     // wasm-opt in this package is JavaScript with the wasm build inside (no native binary and
     // no install script), so `--ignore-scripts` loses nothing: checked by running it.
-    if version_of(&bin.join("wasm-opt")).contains(&format!("version {BINARYEN_VERSION}"))
+    if version_of(&wasm_opt).contains(&format!("version {BINARYEN_VERSION}"))
         && npm_lock_is_installed(root, "binaryen")?
     {
         return Ok(bin);
