@@ -14,6 +14,7 @@ use crate::api_failure::ApiFailure;
 use crate::components::chips::Chips;
 use crate::components::combobox_keys::{on_key, Action, Combo};
 use crate::components::field::{error_id, FieldErrors, FieldMessage};
+use crate::components::loader::follow;
 use crate::components::organizer_filter::roughly_matches;
 use crate::language::use_lang;
 use crate::session::SessionState;
@@ -197,27 +198,21 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
 type Found = RwSignal<Option<Result<(String, Vec<Organizer>), ApiFailure>>>;
 
 /// The backend's answers, each with the search it answers, to tell a fresh answer from a
-/// stale one. A new search cancels the one before it (its task and, through api.rs, its
-/// request) and the last answer stays until the new one arrives. A signal and a task rather
-/// than a LocalResource: its machinery cost about 1.5 KB of the first load.
+/// stale one. A new search cancels the one before it (see `loader::follow`).
 fn search(query: RwSignal<String>, retries: RwSignal<u32>, session: SessionState) -> Found {
-    let found: Found = RwSignal::new(None);
-    Effect::new(move |_| {
-        retries.track();
-        let asked = query.get();
-        // Untracked: the task runs outside this effect's dependencies (only the query and the
-        // retry count start a search), but under its owner, whose cleanup cancels it.
-        untrack(|| {
-            leptos::task::spawn_local_scoped_with_cancellation(async move {
-                let answer = api::organizers(asked.clone()).await;
-                if let Err(failure) = &answer {
-                    session.note(failure);
-                }
-                found.try_set(Some(answer.map(|people| (asked, people))));
-            })
-        });
-    });
-    found
+    follow(
+        move || {
+            retries.track();
+            query.get()
+        },
+        move |asked: String| async move {
+            let answer = api::organizers(asked.clone()).await;
+            if let Err(failure) = &answer {
+                session.note(failure);
+            }
+            answer.map(|people| (asked, people))
+        },
+    )
 }
 
 /// A new list keeps the active person active if they are still in it (the fresh answer to

@@ -63,18 +63,15 @@ fn load_meeting(id: String, show: fn(Meeting) -> AnyView) -> AnyView {
         Some(Err(ApiFailure::NotFound)) => {
             view! { <NotFound message=text(lang, Key::NotFoundMeeting)/> }.into_any()
         }
-        Some(Err(failure)) => {
-            let load = load.clone();
-            view! {
-                <Notice kind=NoticeKind::Error id="meeting-error">
-                    <p>{text(lang, Key::MeetingLoadFailed)} " " {text::reference(lang, &failure)}</p>
-                    <button type="button" on:click=move |_| load()>
-                        {text(lang, Key::TryAgain)}
-                    </button>
-                </Notice>
-            }
-            .into_any()
+        Some(Err(failure)) => view! {
+            <Notice kind=NoticeKind::Error id="meeting-error">
+                <p>{text(lang, Key::MeetingLoadFailed)} " " {text::reference(lang, &failure)}</p>
+                <button type="button" on:click=move |_| load()>
+                    {text(lang, Key::TryAgain)}
+                </button>
+            </Notice>
         }
+        .into_any(),
     })
     .into_any()
 }

@@ -66,7 +66,6 @@ pub fn MyMeetingsPage() -> impl IntoView {
         {move || match meetings.get() {
             None | Some(Err(ApiFailure::SignedOut)) => view! { <Loading/> }.into_any(),
             Some(Err(failure)) => {
-                let reload = reload.clone();
                 view! {
                     <Notice kind=NoticeKind::Error id="meetings-error">
                         <p>{text(lang, Key::MeetingsLoadFailed)} " " {text::reference(lang, &failure)}</p>
