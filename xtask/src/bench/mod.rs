@@ -14,6 +14,8 @@ pub mod http;
 pub mod process;
 mod report;
 mod report_browser;
+mod report_goals;
+mod report_units;
 mod sessions_rss;
 mod wrk;
 

@@ -8,19 +8,10 @@ use super::backend::{self, rfc3339};
 use super::backend_load::{self, BackendLoad};
 use super::frontend::{self, Frontend};
 use super::fuzz::{self, Fuzz};
+use super::report_units::{at_most, kb, mb, ms, thousands};
 use super::sessions_rss::{self, SessionsRss};
-use super::{report_browser, wrk, Results};
+use super::{report_browser, report_goals, wrk, Results};
 use crate::app_build::BUDGET_BYTES;
-
-const SESSION_RATIO_GOAL: f64 = 0.7;
-const FETCH_RATIO_GOAL: f64 = 1.2;
-const RSS_GOAL_KB: u64 = 120 * 1024;
-/// A hashed file on one keep-alive connection, median (issue 17: Nagle made it 43 ms).
-const STATIC_P50_GOAL_MS: f64 = 2.0;
-/// The wasm (brotli) with 16 connections.
-const WASM_RPS_GOAL: f64 = 5000.0;
-/// Navigation to an interactive create form at 4× CPU throttling, median (issue 17).
-const INTERACTIVE_GOAL_MS: f64 = 500.0;
 
 struct Machine {
     cores: String,
@@ -48,27 +39,6 @@ fn machine() -> Machine {
         .map(|kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0))
         .unwrap_or_else(|| "unknown".into());
     Machine { cores, memory, cpu }
-}
-
-fn kb(bytes: u64) -> String {
-    format!("{:.1} KB", bytes as f64 / 1024.0)
-}
-
-fn mb(kib: u64) -> String {
-    format!("{:.1} MB", kib as f64 / 1024.0)
-}
-
-/// "met" or "missed by …", for a value that must stay at or under `goal`.
-fn at_most(value: f64, goal: f64, unit: impl Fn(f64) -> String) -> String {
-    if value <= goal {
-        "met".into()
-    } else {
-        format!(
-            "**missed** by {} ({:.0} % over)",
-            unit(value - goal),
-            (value / goal - 1.0) * 100.0
-        )
-    }
 }
 
 pub fn render(results: &Results, took: Duration) -> String {
@@ -104,239 +74,13 @@ pub fn render(results: &Results, took: Duration) -> String {
         m.cores
     );
 
-    goals(&mut out, results);
+    report_goals::section(&mut out, results);
     front(&mut out, &results.frontend);
     report_browser::section(&mut out, &results.browser);
     load(&mut out, &results.load);
     sessions(&mut out, &results.sessions);
     fuzzing(&mut out, &results.fuzz);
     out
-}
-
-fn goals(out: &mut String, results: &Results) {
-    let _ = writeln!(out, "## Goals\n");
-    let _ = writeln!(out, "| goal | measured | result |\n|---|---|---|");
-    match &results.frontend {
-        Ok(f) => {
-            let total = frontend::total(&f.app);
-            let _ = writeln!(
-                out,
-                "| first-load transfer ≤ {} (brotli) | {} | {} |",
-                kb(BUDGET_BYTES),
-                kb(total),
-                at_most(total as f64, BUDGET_BYTES as f64, |d| kb(d as u64))
-            );
-        }
-        Err(e) => {
-            let _ = writeln!(
-                out,
-                "| first-load transfer ≤ {} | not measured yet | {e} |",
-                kb(BUDGET_BYTES)
-            );
-        }
-    }
-    match &results.load {
-        Ok(l) => {
-            let measured = |name: &str| {
-                l.rows
-                    .iter()
-                    .find(|r| r.what == name)
-                    .and_then(|r| r.load.as_ref().ok())
-            };
-            let rps = |name: &str| measured(name).map(|w| w.requests_per_second);
-            match measured(backend_load::STATIC_LATENCY_ROW) {
-                Some(w) => {
-                    let _ = writeln!(
-                        out,
-                        "| a hashed file on one keep-alive connection ≤ {STATIC_P50_GOAL_MS} ms (p50; the `.js`, brotli) | {} | {} |",
-                        ms(w.p50_ms),
-                        at_most(w.p50_ms, STATIC_P50_GOAL_MS, ms)
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "| a hashed file on one keep-alive connection ≤ {STATIC_P50_GOAL_MS} ms (p50) | not measured yet | a wrk run failed (see below) |"
-                    );
-                }
-            }
-            match rps(backend_load::WASM_ROW) {
-                Some(r) => {
-                    let result = if r >= WASM_RPS_GOAL {
-                        "met".to_owned()
-                    } else {
-                        format!("**missed** by {:.0} req/s", WASM_RPS_GOAL - r)
-                    };
-                    let _ = writeln!(
-                        out,
-                        "| the wasm (brotli) ≥ {WASM_RPS_GOAL:.0} req/s with {} connections | {r:.0} req/s | {result} |",
-                        wrk::CONNECTIONS
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "| the wasm (brotli) ≥ {WASM_RPS_GOAL:.0} req/s with {} connections | not measured yet | a wrk run failed (see below) |",
-                        wrk::CONNECTIONS
-                    );
-                }
-            }
-            match (rps(backend_load::SESSION_ROW), rps(backend_load::BARE_ROW)) {
-                (Some(s), Some(b)) => {
-                    let ratio = s / b;
-                    let result = if ratio >= SESSION_RATIO_GOAL {
-                        "met".to_owned()
-                    } else {
-                        format!(
-                            "**missed** by {:.2}× ({:.0} req/s short of {:.0})",
-                            SESSION_RATIO_GOAL - ratio,
-                            SESSION_RATIO_GOAL * b - s,
-                            SESSION_RATIO_GOAL * b
-                        )
-                    };
-                    let _ = writeln!(
-                        out,
-                        "| session check ≥ {SESSION_RATIO_GOAL}× a bare axum handler (req/s) | {ratio:.2}× ({s:.0} vs {b:.0} req/s) | {result} |"
-                    );
-                }
-                _ => {
-                    let _ = writeln!(
-                        out,
-                        "| session check ≥ {SESSION_RATIO_GOAL}× a bare axum handler | not measured yet | a wrk run failed (see below) |"
-                    );
-                }
-            }
-            match (l.probes.first(), l.probes.get(1)) {
-                (Some(b), Some(s)) if !b.samples.is_empty() && !s.samples.is_empty() => {
-                    let (bp, sp) = (b.percentile(50.0), s.percentile(50.0));
-                    let ratio = bp / sp;
-                    let _ = writeln!(
-                        out,
-                        "| meeting fetch latency ≤ {FETCH_RATIO_GOAL}× the sandbox's directly (p50, sequential) | {ratio:.2}× ({bp:.2} vs {sp:.2} ms) | {} |",
-                        at_most(ratio, FETCH_RATIO_GOAL, |d| format!("{d:.2}×"))
-                    );
-                }
-                _ => {
-                    let _ = writeln!(
-                        out,
-                        "| meeting fetch latency ≤ {FETCH_RATIO_GOAL}× the sandbox's | not measured yet | a probe failed (see below) |"
-                    );
-                }
-            }
-        }
-        Err(e) => {
-            let _ = writeln!(
-                out,
-                "| static files; session check ≥ {SESSION_RATIO_GOAL}× bare axum; meeting fetch ≤ {FETCH_RATIO_GOAL}× sandbox | not measured yet | {e} |"
-            );
-        }
-    }
-    let goal_sessions = thousands(sessions_rss::GOAL_SESSIONS);
-    match &results.sessions {
-        Ok(s) if s.created == sessions_rss::GOAL_SESSIONS => {
-            let all_in = s.still_signed_in == s.created;
-            let _ = writeln!(
-                out,
-                "| peak RSS with {goal_sessions} live sessions ≤ {}, every one still signed in | {}; {} of {} still signed in | {} |",
-                mb(RSS_GOAL_KB),
-                mb(s.hwm_kb),
-                s.still_signed_in,
-                s.created,
-                if all_in {
-                    at_most(s.hwm_kb as f64, RSS_GOAL_KB as f64, |d| mb(d as u64))
-                } else {
-                    "**missed**: sessions were lost".to_owned()
-                }
-            );
-        }
-        Ok(s) => {
-            let _ = writeln!(
-                out,
-                "| peak RSS with {goal_sessions} live sessions ≤ {} | {} with {} sessions ({goal_sessions} not measured yet, see below) | {} at {} sessions |",
-                mb(RSS_GOAL_KB),
-                mb(s.hwm_kb),
-                s.created,
-                at_most(s.hwm_kb as f64, RSS_GOAL_KB as f64, |d| mb(d as u64)),
-                s.created
-            );
-        }
-        Err(e) => {
-            let _ = writeln!(
-                out,
-                "| peak RSS with {goal_sessions} live sessions ≤ {} | not measured yet | {e} |",
-                mb(RSS_GOAL_KB)
-            );
-        }
-    }
-    match &results.browser {
-        Ok(b) => {
-            for page in &b.pages {
-                match &page.result {
-                    Ok(summary) => {
-                        let (measured, result) = report_browser::goal_line(summary);
-                        let _ = writeln!(
-                            out,
-                            "| Lighthouse mobile, {} (performance 100, LCP ≤ 1.0 s, TBT ≤ 50 ms, CLS 0, accessibility 100, best practices 100) | {measured} | {result} |",
-                            page.what
-                        );
-                    }
-                    Err(e) => {
-                        let _ = writeln!(
-                            out,
-                            "| Lighthouse mobile, {} | not measured | {} |",
-                            page.what,
-                            e.lines().next().unwrap_or("")
-                        );
-                    }
-                }
-            }
-            match &b.interactive {
-                Ok(i) => {
-                    let _ = writeln!(
-                        out,
-                        "| navigation → interactive create form, 4× CPU throttling, median ≤ {INTERACTIVE_GOAL_MS:.0} ms | median {:.0} ms (min {:.0}, max {:.0}, {} runs) | {} |",
-                        i.median(),
-                        i.min(),
-                        i.max(),
-                        i.runs_ms.len(),
-                        at_most(i.median(), INTERACTIVE_GOAL_MS, |ms| format!("{ms:.0} ms"))
-                    );
-                }
-                Err(e) => {
-                    let _ = writeln!(
-                        out,
-                        "| navigation → interactive create form, 4× CPU throttling | not measured | {} |",
-                        e.lines().next().unwrap_or("")
-                    );
-                }
-            }
-        }
-        Err(e) => {
-            let _ = writeln!(
-                out,
-                "| Lighthouse; interactive create form | not measured | {e} |"
-            );
-        }
-    }
-    match &results.fuzz {
-        Ok(f) => {
-            let _ = writeln!(
-                out,
-                "| fuzzing `POST /api/meetings` parsing, {} s: no findings | {} executions, {} crash file(s) | {} |\n",
-                fuzz::SECONDS,
-                f.executions,
-                f.crashes.len(),
-                if f.crashes.is_empty() && f.exit_ok { "met" } else { "**findings** (see the last section)" }
-            );
-        }
-        Err(e) => {
-            let _ = writeln!(
-                out,
-                "| fuzzing `POST /api/meetings` parsing | not run | {} |\n",
-                e.lines().next().unwrap_or("")
-            );
-        }
-    }
 }
 
 fn size_table(out: &mut String, files: &[frontend::FileSize]) {
@@ -398,23 +142,6 @@ fn front(out: &mut String, frontend: &Result<Frontend, String>) {
             let _ = writeln!(out, "Not measured yet: {e}\n");
         }
     }
-}
-
-/// `100 000`: thousands set apart by a space, as the report writes counts.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn ms(v: f64) -> String {
-    format!("{v:.2} ms")
 }
 
 fn load(out: &mut String, load: &Result<BackendLoad, String>) {

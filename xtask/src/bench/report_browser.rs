@@ -86,15 +86,26 @@ pub fn goal_line(s: &Summary) -> (String, String) {
         .map(|r| format!("{} {}", r.0.trim_end_matches(" score"), r.2))
         .collect::<Vec<_>>()
         .join(", ");
-    let missed: Vec<String> = rows
-        .iter()
-        .filter(|r| r.3.starts_with("**missed**"))
-        .map(|r| r.0.trim_end_matches(" score").to_owned())
-        .collect();
-    let result = if missed.is_empty() {
+    let named = |missed: bool| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.1 != "(no goal)" && r.3 != "met")
+            .filter(|r| r.3.starts_with("**missed**") == missed)
+            .map(|r| r.0.trim_end_matches(" score").to_owned())
+            .collect()
+    };
+    // A figure Lighthouse did not give is not a goal met.
+    let (missed, unmeasured) = (named(true), named(false));
+    let mut verdict = Vec::new();
+    if !missed.is_empty() {
+        verdict.push(format!("**missed**: {}", missed.join(", ")));
+    }
+    if !unmeasured.is_empty() {
+        verdict.push(format!("not measured: {}", unmeasured.join(", ")));
+    }
+    let result = if verdict.is_empty() {
         "met".to_owned()
     } else {
-        format!("**missed**: {}", missed.join(", "))
+        verdict.join("; ")
     };
     (measured, result)
 }
