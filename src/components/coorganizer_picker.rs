@@ -46,7 +46,6 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
         active,
     } = combo;
 
-    // "Try again" after a failed search asks the same question once more.
     let retries = RwSignal::new(0u32);
     let found = search(query, retries, session);
 
@@ -99,26 +98,13 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
         focus_input();
     };
 
-    let on_keydown = move |ev: KeyboardEvent| {
-        let key = ev.key();
-        let action = on_key(&key, combo.state(options, selected));
-        if action.prevents_default(&key) {
-            ev.prevent_default();
-        }
-        match action {
-            Action::Pick(index) => {
-                if let Some(person) = options.with_untracked(|o| o.get(index).cloned()) {
-                    pick(person);
-                }
-            }
-            Action::RemoveLast => {
-                let last = selected.with_untracked(|c| c.last().map(|o| o.key.clone()));
-                if let Some(key) = last {
-                    remove(&key);
-                }
-            }
-            other => combo.apply(other),
-        }
+    let on_keydown = keydown(combo, options, selected, pick, remove);
+    // "Try again" after a failed search asks the same question once more, back in the field
+    // with the list open for the answer.
+    let retry = move || {
+        retries.update(|n| *n += 1);
+        open.set(true);
+        focus_input();
     };
 
     let failed = move || matches!(found.get(), Some(Err(_)));
@@ -173,22 +159,7 @@ pub fn CoorganizerPicker(selected: RwSignal<Vec<Organizer>>, errors: FieldErrors
             </div>
             <p id="coorganizer-status" class="hint combo-status" aria-live="polite">
                 {status}
-                {move || {
-                    failed()
-                        .then(|| {
-                            view! {
-                                " "
-                                <button type="button" class="link" on:click=move |_| {
-                                        // Back to the field, with the list open for the answer.
-                                        retries.update(|n| *n += 1);
-                                        open.set(true);
-                                        focus_input();
-                                    }>
-                                    {text(lang, Key::TryAgain)}
-                                </button>
-                            }
-                        })
-                }}
+                {move || failed().then(|| retry_button(lang, retry))}
             </p>
             <FieldMessage id=Field::Coorganizers.name() field=Field::Coorganizers errors/>
         </fieldset>
@@ -247,6 +218,47 @@ fn keep_active_in_view(active: RwSignal<Option<usize>>) {
             list.set_scroll_top(bottom - list.client_height());
         }
     });
+}
+
+/// Keys on the field: the combobox's model (`combobox_keys`) decides, the picker picks and
+/// removes people.
+fn keydown(
+    combo: Combobox,
+    options: Memo<Vec<Organizer>>,
+    selected: RwSignal<Vec<Organizer>>,
+    pick: impl Fn(Organizer) + 'static,
+    remove: impl Fn(&str) + 'static,
+) -> impl Fn(KeyboardEvent) + 'static {
+    move |ev: KeyboardEvent| {
+        let key = ev.key();
+        let action = on_key(&key, combo.state(options, selected));
+        if action.prevents_default(&key) {
+            ev.prevent_default();
+        }
+        match action {
+            Action::Pick(index) => {
+                if let Some(person) = options.with_untracked(|o| o.get(index).cloned()) {
+                    pick(person);
+                }
+            }
+            Action::RemoveLast => {
+                let last = selected.with_untracked(|c| c.last().map(|o| o.key.clone()));
+                if let Some(key) = last {
+                    remove(&key);
+                }
+            }
+            other => combo.apply(other),
+        }
+    }
+}
+
+fn retry_button(lang: Lang, retry: impl Fn() + 'static) -> impl IntoView {
+    view! {
+        " "
+        <button type="button" class="link" on:click=move |_| retry()>
+            {text(lang, Key::TryAgain)}
+        </button>
+    }
 }
 
 /// What the live status line says: the limit, a failure, or how many people match (only

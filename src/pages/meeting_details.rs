@@ -1,8 +1,9 @@
 //! "Meeting details": everything about one meeting, and what the person may do with it.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use meeting::{Meeting, MeetingId, MeetingRole};
+use meeting::{Lang, Meeting, MeetingId, MeetingRole, Organizer};
 
 use crate::between_pages::Flash;
 use crate::browser_time;
@@ -43,73 +44,12 @@ fn Details(meeting: Meeting) -> impl IntoView {
         .as_ref()
         .map(MeetingId::display_grouped)
         .unwrap_or_else(|| id.clone());
-    let navigate = use_navigate();
-    let cancelled_subject = subject.clone();
-    let flash = Flash::get();
-    let cancelled: std::rc::Rc<dyn Fn()> = std::rc::Rc::new(move || {
-        flash.say(text::cancelled(lang, &cancelled_subject));
-        navigate("/meetings", Default::default());
+    let controls = meeting_id.map(|id| {
+        view! { <MeetingControls id role subject=subject.clone() starts_at/> }
     });
-    // What the person may do: the organizer everything, a co-organizer start (and is told
-    // why not the rest), anyone else only look.
-    let controls = meeting_id.map(|meeting_id| {
-        let note = match role {
-            MeetingRole::Organizer => None,
-            MeetingRole::Coorganizer => Some(Key::CoorganizerNote),
-            MeetingRole::Viewer => Some(Key::ViewerNote),
-        };
-        view! {
-            {note
-                .map(|key| {
-                    view! {
-                        <Notice kind=NoticeKind::Info id="role-note">
-                            {text(lang, key)}
-                        </Notice>
-                    }
-                })}
-            <div class="actions">
-                {role.may_start().then(|| view! { <StartMeeting id=meeting_id.clone()/> })}
-                {role
-                    .may_change()
-                    .then(|| {
-                        view! {
-                            <A href=format!("/meetings/{meeting_id}/edit") exact=true {..} id="change-meeting" class="button secondary">
-                                {text(lang, Key::ChangeMeeting)}
-                            </A>
-                            <CancelMeeting
-                                id=meeting_id.clone()
-                                subject=subject.clone()
-                                starts_at
-                                cancelled=cancelled.clone()
-                            />
-                        }
-                    })}
-            </div>
-        }
-    });
-    let ends = if browser_time::same_local_day(starts_at, ends_at) {
-        browser_time::format_time(lang, ends_at)
-    } else {
-        text::time_on_date(
-            lang,
-            &browser_time::format_time(lang, ends_at),
-            &browser_time::format_date(lang, ends_at),
-        )
-    };
+    let ends = ends_text(lang, starts_at, ends_at);
     let duration = text::duration(lang, (ends_at - starts_at).num_minutes());
-    let coorganizers = if coorganizers.is_empty() {
-        view! { <p>{text(lang, Key::NoCoorganizers)}</p> }.into_any()
-    } else {
-        view! {
-            <ul class="plain">
-                {coorganizers
-                    .into_iter()
-                    .map(|o| view! { <li title=o.email>{o.name}</li> })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any()
-    };
+    let coorganizers = coorganizer_list(lang, coorganizers);
     let row = |label: Key, id: &'static str, value: String| {
         view! {
             <dt>{text(lang, label)}</dt>
@@ -180,4 +120,79 @@ fn Details(meeting: Meeting) -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// What the person may do: the organizer everything, a co-organizer start (and is told why
+/// not the rest), anyone else only look.
+#[component]
+fn MeetingControls(
+    id: MeetingId,
+    role: MeetingRole,
+    subject: String,
+    starts_at: DateTime<Utc>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let navigate = use_navigate();
+    let flash = Flash::get();
+    let cancelled_subject = subject.clone();
+    let cancelled: std::rc::Rc<dyn Fn()> = std::rc::Rc::new(move || {
+        flash.say(text::cancelled(lang, &cancelled_subject));
+        navigate("/meetings", Default::default());
+    });
+    let note = match role {
+        MeetingRole::Organizer => None,
+        MeetingRole::Coorganizer => Some(Key::CoorganizerNote),
+        MeetingRole::Viewer => Some(Key::ViewerNote),
+    };
+    view! {
+        {note
+            .map(|key| {
+                view! {
+                    <Notice kind=NoticeKind::Info id="role-note">
+                        {text(lang, key)}
+                    </Notice>
+                }
+            })}
+        <div class="actions">
+            {role.may_start().then(|| view! { <StartMeeting id=id.clone()/> })}
+            {role
+                .may_change()
+                .then(|| {
+                    view! {
+                        <A href=format!("/meetings/{id}/edit") exact=true {..} id="change-meeting" class="button secondary">
+                            {text(lang, Key::ChangeMeeting)}
+                        </A>
+                        <CancelMeeting id=id.clone() subject starts_at cancelled/>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// The end: its time alone on the day the meeting starts, with its date on another.
+fn ends_text(lang: Lang, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> String {
+    if browser_time::same_local_day(starts_at, ends_at) {
+        browser_time::format_time(lang, ends_at)
+    } else {
+        text::time_on_date(
+            lang,
+            &browser_time::format_time(lang, ends_at),
+            &browser_time::format_date(lang, ends_at),
+        )
+    }
+}
+
+fn coorganizer_list(lang: Lang, coorganizers: Vec<Organizer>) -> AnyView {
+    if coorganizers.is_empty() {
+        return view! { <p>{text(lang, Key::NoCoorganizers)}</p> }.into_any();
+    }
+    view! {
+        <ul class="plain">
+            {coorganizers
+                .into_iter()
+                .map(|o| view! { <li title=o.email>{o.name}</li> })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
 }
