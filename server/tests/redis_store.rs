@@ -331,7 +331,10 @@ async fn meeting_extras_admin_tokens_and_organizers_round_trip() {
     s.put_organizers(std::slice::from_ref(&organizer))
         .await
         .unwrap();
-    assert_eq!(s.organizers().await.unwrap().to_vec(), vec![organizer]);
+    assert_eq!(
+        s.organizers().await.unwrap().people().to_vec(),
+        vec![organizer]
+    );
 }
 
 #[tokio::test]

@@ -5,24 +5,20 @@ use meeting::validation::{Field, FieldError, Problem};
 use meeting::Organizer;
 
 use crate::error::AppError;
-use crate::store::CachedOrganizer;
+use crate::store::{CachedOrganizer, Directory};
 
 /// Co-organizers must be active GoToMeeting organizers of the account, and not oneself.
 /// Checked against the synced copy when there is one; GoTo checks again either way.
 pub fn check_coorganizers_offered(
     keys: &[String],
-    organizers: &[CachedOrganizer],
+    organizers: &Directory,
     me: &str,
 ) -> Result<(), AppError> {
     if organizers.is_empty() {
         return Ok(());
     }
-    let offered = |key: &String| {
-        key != me
-            && organizers
-                .iter()
-                .any(|o| &o.key == key && o.active && o.has_g2m)
-    };
+    let offered =
+        |key: &String| key != me && organizers.get(key).is_some_and(|o| o.active && o.has_g2m);
     if keys.iter().all(offered) {
         Ok(())
     } else {
@@ -34,9 +30,9 @@ pub fn check_coorganizers_offered(
 }
 
 /// The people behind `keys`, named as synced.
-pub fn named(keys: &[String], organizers: &[CachedOrganizer]) -> Vec<Organizer> {
+pub fn named(keys: &[String], organizers: &Directory) -> Vec<Organizer> {
     keys.iter()
-        .map(|key| organizer(key, organizers.iter().find(|o| &o.key == key)))
+        .map(|key| organizer(key, organizers.get(key)))
         .collect()
 }
 

@@ -5,8 +5,6 @@
 //! the organizer changes, cancels and starts; a co-organizer only starts; anyone else (an
 //! account admin reading it) only looks. GoTo checks again either way.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +22,7 @@ use crate::routes::idempotency::{claim_or_replay, fingerprint, idempotency_key};
 use crate::routes::meeting_access::{live, only_the_organizer, read_at_goto, record_or_role};
 use crate::session::CurrentSession;
 use crate::state::AppState;
-use crate::store::{CachedOrganizer, MeetingExtras};
+use crate::store::MeetingExtras;
 use meeting::validation::unescape_subject_from_goto;
 
 /// `GET /api/meetings`: one call to GoTo's `upcomingMeetings` and one batched read of what the
@@ -73,8 +71,6 @@ pub async fn list(
     let ids: Vec<String> = rows.iter().map(|(id, ..)| id.as_str().to_owned()).collect();
     let mut records = state.store.meeting_extras_many(&ids, organizer_key).await?;
     let organizers = state.store.organizers().await?;
-    let by_key: HashMap<&str, &CachedOrganizer> =
-        organizers.iter().map(|o| (o.key.as_str(), o)).collect();
     let mut list: Vec<UpcomingMeeting> = rows
         .into_iter()
         .map(|(id, starts_at, ends_at, m)| {
@@ -82,7 +78,7 @@ pub async fn list(
             let coorganizers = record.as_ref().and_then(|r| {
                 r.coorganizer_keys.as_ref().map(|keys| {
                     keys.iter()
-                        .map(|key| organizer(key, by_key.get(key.as_str()).copied()))
+                        .map(|key| organizer(key, organizers.get(key)))
                         .collect()
                 })
             });

@@ -40,6 +40,7 @@ pub async fn search(
         .store
         .organizers()
         .await?
+        .people()
         .iter()
         .filter(|o| o.active && o.has_g2m && &o.key != me)
         .filter(|o| q.matches(&[&o.first_name, &o.last_name, &o.email]))

@@ -44,10 +44,7 @@ pub async fn get_session(
 /// the benefit of the doubt: GoTo refuses the create then, and the app says why.
 async fn licensed(state: &AppState, organizer_key: &str) -> Result<bool, AppError> {
     let directory = state.store.organizers().await?;
-    Ok(directory
-        .iter()
-        .find(|o| o.key == organizer_key)
-        .is_none_or(|o| o.has_g2m))
+    Ok(directory.get(organizer_key).is_none_or(|o| o.has_g2m))
 }
 
 /// `POST /api/session/handoff`: the app inside a portal's cross-site iframe redeems the code the

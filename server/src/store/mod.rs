@@ -7,6 +7,7 @@
 //! usable cookie; tokens, join links and replayed answers sealed (AES-GCM) with what they
 //! belong to as associated data, so a value moved to another key does not open.
 
+mod directory;
 mod redis;
 mod refresh_lock;
 mod sqlite;
@@ -22,6 +23,7 @@ use crate::crypto::Sealer;
 use crate::error::AppError;
 
 pub use self::redis::{connect_redis, RedisStore, KEY_PREFIX};
+pub use directory::Directory;
 pub use refresh_lock::RefreshLock;
 pub use sqlite::{SqliteStore, DEFAULT_SESSION_CACHE};
 
@@ -432,7 +434,7 @@ impl Store {
 
     /// The synced list, shared rather than copied: every meeting fetch and organizer search
     /// reads it whole.
-    pub async fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
+    pub async fn organizers(&self) -> Result<Arc<Directory>, AppError> {
         match self {
             Store::Sqlite(s) => match s.organizers_at_once() {
                 Some(list) => Ok(list),

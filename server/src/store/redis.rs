@@ -25,7 +25,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::{
     handoff_context, hash_id, idempotency_context, login_context, meeting_context, session_context,
-    CachedOrganizer, Claim, GoToTokens, LoginTransaction, MeetingExtras, SessionHandoff,
+    CachedOrganizer, Claim, Directory, GoToTokens, LoginTransaction, MeetingExtras, SessionHandoff,
     SessionLimits, SessionRecord, ADMIN_CONTEXT, HANDOFF_SECONDS, IDEMPOTENCY_SECONDS,
     LOGIN_SECONDS, MEETING_RECORD_SECONDS,
 };
@@ -333,7 +333,7 @@ impl RedisStore {
             .map_err(redis_error)
     }
 
-    pub async fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
+    pub async fn organizers(&self) -> Result<Arc<Directory>, AppError> {
         let json: Option<String> = cmd("GET")
             .arg(key(&["organizers"]))
             .query_async(&mut self.connection())
@@ -342,7 +342,7 @@ impl RedisStore {
         let list: Vec<CachedOrganizer> = json
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default();
-        Ok(list.into())
+        Ok(Arc::new(Directory::new(list)))
     }
 
     // ---- idempotency -----------------------------------------------------------------------

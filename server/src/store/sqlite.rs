@@ -11,9 +11,9 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::{
     digest_id, handoff_context, hash_id, hex_id, idempotency_context, login_context,
-    meeting_context, session_context, CachedOrganizer, Claim, GoToTokens, LoginTransaction,
-    MeetingExtras, SessionHandoff, SessionLimits, SessionRecord, ADMIN_CONTEXT, HANDOFF_SECONDS,
-    IDEMPOTENCY_SECONDS, LOGIN_SECONDS, MEETING_RECORD_SECONDS,
+    meeting_context, session_context, CachedOrganizer, Claim, Directory, GoToTokens,
+    LoginTransaction, MeetingExtras, SessionHandoff, SessionLimits, SessionRecord, ADMIN_CONTEXT,
+    HANDOFF_SECONDS, IDEMPOTENCY_SECONDS, LOGIN_SECONDS, MEETING_RECORD_SECONDS,
 };
 use crate::crypto::Sealer;
 use crate::error::AppError;
@@ -26,7 +26,7 @@ pub struct SqliteStore {
     /// and only this process writes it (SQLite means one replica), so parsing the stored JSON
     /// again on each read bought nothing. Filled on first read, replaced on write; readers
     /// share it (an `Arc` clone) rather than copy it.
-    organizers: Mutex<Option<Arc<[CachedOrganizer]>>>,
+    organizers: Mutex<Option<Arc<Directory>>>,
     /// Sessions as last read or written, opened: a session check is then a map lookup rather
     /// than a query, a decryption and a JSON parse (measured as a fifth of the time of
     /// `GET /api/session` under load). This process is the only writer of the SQLite file, and
@@ -613,13 +613,13 @@ impl SqliteStore {
                 params![Utc::now().timestamp(), json],
             )
             .map_err(db)?;
-        *cached = Some(Arc::from(organizers));
+        *cached = Some(Arc::new(Directory::new(organizers.to_vec())));
         Ok(())
     }
 
     /// The cached list if it is there and not being replaced right now; else `None` (ask
     /// `organizers` on a blocking thread).
-    pub fn organizers_at_once(&self) -> Option<Arc<[CachedOrganizer]>> {
+    pub fn organizers_at_once(&self) -> Option<Arc<Directory>> {
         match self.organizers.try_lock() {
             Ok(cached) => cached.clone(),
             Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().clone(),
@@ -627,7 +627,7 @@ impl SqliteStore {
         }
     }
 
-    pub fn organizers(&self) -> Result<Arc<[CachedOrganizer]>, AppError> {
+    pub fn organizers(&self) -> Result<Arc<Directory>, AppError> {
         let mut cached = self.organizers.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(list) = cached.as_ref() {
             return Ok(Arc::clone(list));
@@ -641,10 +641,10 @@ impl SqliteStore {
             .map_err(db)?;
         let Some(json) = json else {
             // Nothing synced yet: the first sync's write fills the cache.
-            return Ok(Arc::from([]));
+            return Ok(Arc::default());
         };
         let list: Vec<CachedOrganizer> = serde_json::from_str(&json).unwrap_or_default();
-        let list: Arc<[CachedOrganizer]> = list.into();
+        let list = Arc::new(Directory::new(list));
         *cached = Some(Arc::clone(&list));
         Ok(list)
     }
