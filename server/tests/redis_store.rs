@@ -539,3 +539,37 @@ async fn sign_in_callbacks_per_address_are_counted_across_replicas() {
     );
     b.check("203.0.113.8".parse().unwrap()).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_replica_reads_the_organizers_another_synced_and_again_after_the_next_sync() {
+    let redis = RedisServer::start();
+    let (a, b) = (store(&redis).await, store(&redis).await);
+    let person = |key: &str, has_g2m: bool| meetings_server::store::CachedOrganizer {
+        key: key.into(),
+        first_name: "Ana".into(),
+        last_name: "Ruiz".into(),
+        email: format!("{key}@example.com"),
+        active: true,
+        has_g2m,
+    };
+    assert!(b.organizers().await.unwrap().is_empty());
+    a.put_organizers(&[person("1", true)]).await.unwrap();
+    let read = b.organizers().await.unwrap();
+    assert!(read.get("1").is_some_and(|p| p.has_g2m));
+    // Read again unchanged: the same list.
+    assert!(std::sync::Arc::ptr_eq(
+        &read,
+        &b.organizers().await.unwrap()
+    ));
+    // A's next sync reaches B: the licence went, someone new came.
+    a.put_organizers(&[person("1", false), person("2", true)])
+        .await
+        .unwrap();
+    let read = b.organizers().await.unwrap();
+    assert!(read.get("1").is_some_and(|p| !p.has_g2m));
+    assert!(read.get("2").is_some());
+    assert!(keys(&redis)
+        .await
+        .iter()
+        .any(|k| k.ends_with("organizers:version")));
+}

@@ -92,6 +92,10 @@ pub struct RedisStore {
     claim: Script,
     finish: Script,
     release: Script,
+    /// The organizer directory as this replica last read it, with the version it was read at.
+    /// The list is big (a company's people) and read on every session check; a version
+    /// number beside it in Redis, bumped by every sync, says when to read it again.
+    directory: std::sync::Mutex<Option<(u64, Arc<Directory>)>>,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -113,6 +117,7 @@ impl RedisStore {
             claim: Script::new(CLAIM),
             finish: Script::new(FINISH),
             release: Script::new(RELEASE),
+            directory: std::sync::Mutex::new(None),
         }
     }
 
@@ -325,15 +330,40 @@ impl RedisStore {
 
     pub async fn put_organizers(&self, organizers: &[CachedOrganizer]) -> Result<(), AppError> {
         let json = serde_json::to_string(organizers).map_err(AppError::internal)?;
-        cmd("SET")
+        // Together, so no replica sees the new version with the old list.
+        redis::pipe()
+            .atomic()
+            .cmd("SET")
             .arg(key(&["organizers"]))
             .arg(json)
+            .ignore()
+            .cmd("INCR")
+            .arg(key(&["organizers", "version"]))
+            .ignore()
             .query_async::<()>(&mut self.connection())
             .await
             .map_err(redis_error)
     }
 
+    /// The directory: from this replica's copy while the version in Redis is the one it was
+    /// read at (one small GET), otherwise read whole again. No version yet is version 0.
     pub async fn organizers(&self) -> Result<Arc<Directory>, AppError> {
+        let version: Option<u64> = cmd("GET")
+            .arg(key(&["organizers", "version"]))
+            .query_async(&mut self.connection())
+            .await
+            .map_err(redis_error)?;
+        let version = version.unwrap_or(0);
+        let kept = self
+            .directory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some((read_at, directory)) = kept {
+            if read_at == version {
+                return Ok(directory);
+            }
+        }
         let json: Option<String> = cmd("GET")
             .arg(key(&["organizers"]))
             .query_async(&mut self.connection())
@@ -342,7 +372,12 @@ impl RedisStore {
         let list: Vec<CachedOrganizer> = json
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default();
-        Ok(Arc::new(Directory::new(list)))
+        let directory = Arc::new(Directory::new(list));
+        // Labelled with the version read before it: should a sync land in between, the next
+        // read sees a newer version and reads again.
+        *self.directory.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((version, Arc::clone(&directory)));
+        Ok(directory)
     }
 
     // ---- idempotency -----------------------------------------------------------------------
