@@ -47,7 +47,11 @@ async fn exchange(request: RequestBuilder, json: Option<String>) -> Result<Strin
     if crate::demo::scenario().is_some() {
         return crate::demo::answer(request.method(), &request.url(), demo_body.as_deref());
     }
-    let response = request.send().await.map_err(|_| ApiFailure::Unreachable)?;
+    let response = match crate::early_fetch::take(&request) {
+        Some(early) => early.await,
+        None => request.send().await.ok(),
+    }
+    .ok_or(ApiFailure::Unreachable)?;
     match response.status() {
         200..=299 => response.text().await.map_err(|_| ApiFailure::Unreachable),
         401 => Err(ApiFailure::SignedOut),

@@ -10,6 +10,7 @@ pub mod components;
 #[cfg(debug_assertions)]
 pub mod demo;
 pub mod draft;
+pub mod early_fetch;
 pub mod json;
 pub mod language;
 pub mod page_title;
