@@ -47,9 +47,11 @@ async fn exchange(request: RequestBuilder, json: Option<String>) -> Result<Strin
     if crate::demo::scenario().is_some() {
         return crate::demo::answer(request.method(), &request.url(), demo_body.as_deref());
     }
+    // The raw request, to read its method without gloo's parse of it into `http::Method`.
+    let request = web_sys::Request::from(request);
     let response = match crate::early_fetch::take(&request) {
         Some(early) => early.await,
-        None => request.send().await.ok(),
+        None => Request::from(request).send().await.ok(),
     }
     .ok_or(ApiFailure::Unreachable)?;
     match response.status() {

@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use gloo_net::http::{Method, Request, Response};
+use gloo_net::http::Response;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -14,8 +14,8 @@ use wasm_bindgen_futures::JsFuture;
 const EARLY: &str = "meetingsEarly";
 
 /// The early answer to `request`, if the page started one for it and nobody has taken it.
-pub fn take(request: &Request) -> Option<impl Future<Output = Option<Response>>> {
-    if request.method() != Method::GET {
+pub fn take(request: &web_sys::Request) -> Option<impl Future<Output = Option<Response>>> {
+    if request.method() != "GET" {
         return None;
     }
     let window = web_sys::window()?;

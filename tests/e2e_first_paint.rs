@@ -153,3 +153,47 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
         browser.close().await;
     }
 }
+
+/// How many `/api/session` answers this page load read, and how many early requests the page
+/// started that nobody took. (Chromium records a fetch's timing once its body is read, so an
+/// early request left untaken would not be counted in the first figure: hence the second.)
+async fn session_requests(browser: &Browser) -> (u64, u64) {
+    let counts = browser
+        .client
+        .execute(
+            "return [performance.getEntriesByType('resource')
+               .filter((e) => new URL(e.name).pathname === '/api/session').length,
+               Object.keys(window.meetingsEarly).length]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let count = |i: usize| counts[i].as_u64().unwrap();
+    (count(0), count(1))
+}
+
+/// `index.html` starts the session check while it is parsed, before the wasm is there; the app
+/// takes that answer rather than asking again, signed out and signed in alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_uses_the_session_check_the_page_started() {
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    let browser = open_browser(&driver, PHONE, "en-US").await;
+    browser
+        .client
+        .goto(&format!("{}/", backend.base))
+        .await
+        .unwrap();
+    browser.wait_for("a#connect").await;
+    assert_eq!(session_requests(&browser).await, (1, 0), "signed out");
+
+    browser.sign_in(&backend).await;
+    browser
+        .client
+        .goto(&format!("{}/", backend.base))
+        .await
+        .unwrap();
+    browser.wait_for("form#create-meeting").await;
+    assert_eq!(session_requests(&browser).await, (1, 0), "signed in");
+    browser.close().await;
+}
