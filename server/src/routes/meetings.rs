@@ -206,14 +206,16 @@ async fn load(
     purpose: Purpose,
 ) -> Result<Meeting, AppError> {
     let id = MeetingId::parse(raw_id).ok_or(AppError::NotFound)?;
-    let info = read_at_goto(state, session, &id).await?;
     let organizer_key = &session.record.tokens.organizer_key;
-    let mut record = live(
-        state
-            .store
-            .meeting_extras(id.as_str(), organizer_key)
-            .await?,
+    // What we keep of the meeting does not depend on GoTo's answer, so it is read while GoTo
+    // answers rather than after (one store read off the request's path); GoTo's failure still
+    // comes first.
+    let (info, extras) = tokio::join!(
+        read_at_goto(state, session, &id),
+        state.store.meeting_extras(id.as_str(), organizer_key),
     );
+    let info = info?;
+    let mut record = live(extras?);
     let role = match purpose {
         Purpose::Show => role_of(state, session, &id, &info, &mut record).await?,
         Purpose::Calendar => MeetingRole::Viewer,
