@@ -244,8 +244,12 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                  extractor, and handed to the token keeper) and the co-organizers' names (a shared \
                  list, not copied). The meeting's stored extras (an SQLite read, about 0.05 ms with \
                  every cache cold at this rate, and an AES-GCM open) are read while GoTo answers, \
-                 not after: that took the median overhead from 0.21 to 0.14 ms (1.27× to 1.19×, \
-                 one run each, 2026-12-06). Against GoTo itself, reached \
+                 not after. Measured by hand on 2026-12-06, not by this run: the builds before and \
+                 after that change side by side, 200 GETs each, alternating between them, one \
+                 every 75 ms (a Python client, so both medians are higher than here): 1.69, 1.73 and \
+                 1.68 ms before, 1.48, 1.43 and 1.45 ms after, in three runs. This probe's ratio \
+                 moves by tenths between runs of one build (1.19×, 1.27× and 1.45× that day), so \
+                 the side-by-side runs, not this table, measure the change. Against GoTo itself, reached \
                  over the internet, the same overhead would be a small share of each call (not \
                  measured here). Both p50s are about a millisecond, on a machine shared with other \
                  builds, so the ratio moves by tenths between runs.\n",
