@@ -5,10 +5,10 @@
 //! `chrono::Utc::now()` would panic on `wasm32-unknown-unknown`, hence `Date.now()`.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
-use js_sys::{Array, Date, Function, Intl, Reflect};
+use js_sys::{Array, Date, Intl, Reflect};
 use meeting::local_time::format_offset;
 use meeting::Lang;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::text;
 
@@ -29,25 +29,16 @@ pub fn offset_minutes_at(at: DateTime<Utc>) -> i32 {
 ///
 /// `Temporal.Now.timeZoneId()` where the browser has it: the first `Intl.DateTimeFormat` a
 /// page builds loads the locale data, which took about 40 ms of the create form's start-up at
-/// 4× CPU slowdown. Browsers without Temporal (Safari, for now) take the `Intl` path.
+/// 4× CPU slowdown. Browsers without Temporal take the `Intl` path.
 pub fn zone_name() -> Option<String> {
-    temporal_zone_name().or_else(|| {
+    let temporal = crate::js_method::call(&js_sys::global(), &["Temporal", "Now"], "timeZoneId");
+    temporal.and_then(|zone| zone.as_string()).or_else(|| {
         let options =
             Intl::DateTimeFormat::new(&Array::new(), &js_sys::Object::new()).resolved_options();
         Reflect::get(&options, &JsValue::from_str("timeZone"))
             .ok()?
             .as_string()
     })
-}
-
-fn temporal_zone_name() -> Option<String> {
-    let temporal = Reflect::get(&js_sys::global(), &JsValue::from_str("Temporal")).ok()?;
-    let now = Reflect::get(&temporal, &JsValue::from_str("Now")).ok()?;
-    let time_zone_id: Function = Reflect::get(&now, &JsValue::from_str("timeZoneId"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    time_zone_id.call0(&now).ok()?.as_string()
 }
 
 /// `Europe/Madrid, UTC+01:00`, with the offset in force at `at`.

@@ -11,6 +11,7 @@ pub mod components;
 pub mod demo;
 pub mod draft;
 pub mod early_fetch;
+pub mod js_method;
 pub mod json;
 pub mod language;
 pub mod page_title;

@@ -5,16 +5,16 @@
 //! 0.3.107 does not bind these two methods, so they are called by name; a browser without
 //! them never needs them.
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// `document[name]()` as a promise, or `None` where the browser has no such method.
 fn call(name: &str) -> Option<Promise> {
     let document = JsValue::from(leptos::prelude::document());
-    let method = Reflect::get(&document, &JsValue::from_str(name)).ok()?;
-    let method = method.dyn_ref::<Function>()?;
-    method.call0(&document).ok()?.dyn_into::<Promise>().ok()
+    crate::js_method::call(&document, &[], name)?
+        .dyn_into::<Promise>()
+        .ok()
 }
 
 /// Whether this frame is kept from its cookies and may ask for them: `document.hasStorageAccess()`
