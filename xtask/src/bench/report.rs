@@ -251,8 +251,7 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                  moves by tenths between runs of one build (1.19×, 1.27× and 1.45× that day), so \
                  the side-by-side runs, not this table, measure the change. Against GoTo itself, reached \
                  over the internet, the same overhead would be a small share of each call (not \
-                 measured here). Both p50s are about a millisecond, on a machine shared with other \
-                 builds, so the ratio moves by tenths between runs.\n",
+                 measured here).\n",
                 bp - sp
             );
         }
