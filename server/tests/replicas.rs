@@ -114,20 +114,22 @@ fn spawn_replica(name: &str, port: u16, settings: &Settings<'_>, dir: &TempDir) 
     }
 }
 
-async fn wait_for_health(replica: &mut Replica) {
+/// Waits until the replica answers. `Err` if its port was taken before it could listen (see
+/// `deploy`); any other exit fails the test.
+async fn wait_for_health(replica: &mut Replica) -> Result<(), PortTaken> {
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = replica.child.try_wait().unwrap() {
-            panic!(
-                "the replica at {} exited ({status}): {}",
-                replica.base,
-                std::fs::read_to_string(&replica.log).unwrap_or_default()
-            );
+            let log = std::fs::read_to_string(&replica.log).unwrap_or_default();
+            if log.contains("Address already in use") {
+                return Err(PortTaken);
+            }
+            panic!("the replica at {} exited ({status}): {log}", replica.base);
         }
         if let Ok(answer) = http.get(format!("{}/healthz", replica.base)).send().await {
             if answer.status() == 200 {
-                return;
+                return Ok(());
             }
         }
         assert!(
@@ -139,7 +141,21 @@ async fn wait_for_health(replica: &mut Replica) {
     }
 }
 
+struct PortTaken;
+
+/// Two replicas on ports picked free. A port picked free can still be taken before the replica
+/// binds it (by another test's outgoing connection, which draws from the same ephemeral
+/// range), so a deployment that lost its port is made again on new ones.
 async fn deploy(extra_env: &[(&str, &str)]) -> Deployment {
+    for _ in 0..5 {
+        if let Ok(deployment) = try_deploy(extra_env).await {
+            return deployment;
+        }
+    }
+    panic!("the replicas' ports were taken five times over");
+}
+
+async fn try_deploy(extra_env: &[(&str, &str)]) -> Result<Deployment, PortTaken> {
     let dir = TempDir::new("replicas");
     let redis = RedisServer::start();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -175,15 +191,15 @@ async fn deploy(extra_env: &[(&str, &str)]) -> Deployment {
     };
     let mut a = spawn_replica("a", port_a, &settings, &dir);
     let mut b = spawn_replica("b", port_b, &settings, &dir);
-    wait_for_health(&mut a).await;
-    wait_for_health(&mut b).await;
-    Deployment {
+    wait_for_health(&mut a).await?;
+    wait_for_health(&mut b).await?;
+    Ok(Deployment {
         sandbox,
         a,
         b,
         _redis: redis,
         _dir: dir,
-    }
+    })
 }
 
 impl Deployment {
