@@ -13,8 +13,10 @@ use serde::Deserialize;
 use support::{open_browser, start_backend, start_driver, Browser, PHONE};
 
 /// Installed before any script of the page: every paint, largest-paint candidate and layout
-/// shift. A candidate whose element the app has since replaced has `element` null.
-const OBSERVE: &str = "window.__firstPaint = { paints: [], largest: [], shift: 0 };
+/// shift, and when the first frame began (its animation-frame callbacks run before it is
+/// painted). A candidate whose element the app has since replaced has `element` null.
+const OBSERVE: &str = "window.__firstPaint = { paints: [], largest: [], shift: 0, frame: null };
+requestAnimationFrame(() => { window.__firstPaint.frame = performance.now(); });
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) window.__firstPaint.paints.push({ name: e.name, at: e.startTime });
 }).observe({ type: 'paint', buffered: true });
@@ -45,6 +47,7 @@ struct FirstPaint {
     paints: Vec<Paint>,
     largest: Vec<Largest>,
     shift: f64,
+    frame: Option<f64>,
 }
 
 async fn text_of(browser: &Browser, css: &str) -> String {
@@ -136,6 +139,7 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
         // later depends on how soon the wasm is there; both are the same size and place.)
         let seen = load_slowed(&browser, &backend.base, "a#connect").await;
         assert_nothing_larger_than_the_lead(&format!("{lang}, signed out"), &seen);
+        assert_the_app_was_fetched_after_the_first_frame(lang, &browser, &seen).await;
         browser.sign_in(&backend).await;
         let seen = load_slowed(&browser, &backend.base, "form#create-meeting").await;
         assert_nothing_larger_than_the_lead(&format!("{lang}, signed in"), &seen);
@@ -152,6 +156,48 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
         );
         browser.close().await;
     }
+}
+
+/// The app's JS and wasm are fetched only once the shell's first frame has begun (Trunk.toml's
+/// `pattern_script`), so nothing they cost can delay the first paint, and both start
+/// together rather than one after the other. Trunk's own preload links started them while
+/// the HTML was parsed, before any frame.
+async fn assert_the_app_was_fetched_after_the_first_frame(
+    lang: &str,
+    browser: &Browser,
+    seen: &FirstPaint,
+) {
+    // Each file's [start, end] of its fetch.
+    let fetched: std::collections::BTreeMap<String, (f64, f64)> = serde_json::from_value(
+        browser
+            .client
+            .execute(
+                "const files = {};
+                 for (const e of performance.getEntriesByType('resource')) {
+                   const kind = /\\/meetings-app-[0-9a-f]+(_bg\\.wasm|\\.js)$/.exec(e.name);
+                   if (kind) files[kind[1]] = [e.startTime, e.responseEnd];
+                 }
+                 return files;",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let frame = seen
+        .frame
+        .unwrap_or_else(|| panic!("{lang}: no animation frame recorded: {seen:?}"));
+    let (Some(js), Some(wasm)) = (fetched.get(".js"), fetched.get("_bg.wasm")) else {
+        panic!("{lang}: the app's two files were not fetched: {fetched:?}");
+    };
+    assert!(
+        js.0 >= frame && wasm.0 >= frame,
+        "{lang}: the app was fetched before the first frame ({frame} ms): {fetched:?}"
+    );
+    assert!(
+        wasm.0 <= js.1,
+        "{lang}: the wasm was asked for only once the JS had come: {fetched:?}"
+    );
 }
 
 /// How many `/api/session` answers this page load read, and how many early requests the page

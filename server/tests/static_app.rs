@@ -272,7 +272,7 @@ async fn no_path_leaves_the_built_app() {
 
 /// `trunk serve` rebuilds its directory under a running backend (issue 16): the backend must
 /// go on answering the build it started with, whole, or the browser would meet a shell whose
-/// `integrity` no longer matches its script and stay on "Loading…".
+/// loader names a script that is gone and stay on "Loading…".
 #[tokio::test]
 async fn a_rebuild_of_the_directory_does_not_reach_the_running_backend() {
     let (root, server) = serve_dist().await;

@@ -194,19 +194,24 @@ fn why_lcp_and_tbt(out: &mut String) {
          `tests/e2e_first_paint.rs` (4× CPU, both languages, in `cargo xtask test`) checks \
          that the shell's first paint is the lead, and that nothing the app paints is larger \
          or moves.\n\
-         - **Why Lighthouse still reports a later LCP.** Its LCP is simulated (Lantern): between \
-         an optimistic estimate (only what the largest paint needed) and a pessimistic one (every \
-         request begun before it). The page starts downloading its wasm (section 1) and JS as \
-         soon as the HTML is parsed, before that first paint, so the pessimistic estimate waits \
-         for the whole wasm over simulated slow 4G. On the details page the largest element is the \
-         meeting itself, which needs the wasm, then `GET /api/meetings/{{id}}` (now sent \
-         alongside the session check rather than after it); on the list, likewise the list, after \
-         `GET /api/meetings`.\n\
-         - **What would close it.** For the create page, a smaller first-load wasm (the \
-         pessimistic estimate is mostly its transfer); delaying the wasm's download until after \
-         the first paint would also do it, but would make every real visit interactive later, \
-         so it is not done. For the details page, the meeting itself would have to come in the \
-         HTML: rendering it on the server (Leptos SSR and hydration), a different architecture. \
+         - **Why Lighthouse estimates later, and what changed.** Its LCP is simulated \
+         (Lantern): between an optimistic estimate (only what the largest paint needed) and a \
+         pessimistic one (every request begun and finished before it in the recorded load). Until \
+         2026-12-06 the page began downloading its wasm and JS while the HTML was parsed, before \
+         the first paint, so the pessimistic estimate waited for the whole wasm over simulated \
+         slow 4G: about 1 800 ms on the create page. The loader (`Trunk.toml`'s \
+         `pattern_script`) now starts both downloads after the shell's first frame, side by \
+         side. Measured by hand on 2026-12-06, the builds before and after on one host: \
+         Lighthouse's create-page LCP 1 801 ms three times before, 775 to 948 ms after; the \
+         interactive form at 4× CPU (10 loads each, alternating, three sittings), medians 683, \
+         633 and 562 ms before and 679, 634 and 593 ms after. A first version that fetched the \
+         wasm only once the JS had loaded cost about 120 ms there and was not kept. On the \
+         details page the largest element is the meeting itself, which needs the wasm, then \
+         `GET /api/meetings/{{id}}` (sent alongside the session check); on the list, likewise \
+         the list, after `GET /api/meetings`.\n\
+         - **What would close it on the other pages.** The meeting or the list would have to \
+         come in the HTML: rendering them on the server (Leptos SSR and hydration), a different \
+         architecture. \
          Code splitting per page would help little: a build without the created and details \
          pages was only 11 KB smaller, as most of the wasm is the create page's own views and \
          the framework under them.\n\
