@@ -275,10 +275,12 @@ fn session_check_cost(out: &mut String) {
          and cache lookup, the directory lookup and the person's JSON; malloc and free together \
          are 9 % of the samples. With wrk and the server on separate cores (`taskset`) the ratio \
          was 0.62–0.69×; with mimalloc as the allocator, 5–8 % more requests a second (0.62–0.64× \
-         shared, 0.70–0.71× on separate cores), not kept: a C dependency that still misses the \
-         goal on this host. What would close it: fewer allocations per request in the edge \
-         middleware and the handler (the request id is copied three times, the person's three \
-         strings once each), or a load generator that does not share the server's cores."
+         shared, 0.70–0.71× on separate cores), not kept: a C dependency that still missed the \
+         goal on that day's shared cores. The ratio moves with the host (0.58–0.60× in that \
+         day's bench runs, 0.73× in a later one with no change on this path). What would make \
+         it steady: fewer allocations per request in the edge middleware and the handler (the \
+         request id is copied three times, the person's three strings once each), or a load \
+         generator that does not share the server's cores."
     );
 }
 
