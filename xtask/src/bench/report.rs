@@ -205,12 +205,12 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
         "\n### Meeting fetch latency\n\n`GET /api/meetings/{{id}}` costs one GoTo call, and the \
          backend's GoTo throttle (100 a minute by default, and a hard 10 per 1.2 s for GoTo's own \
          limit) would turn a wrk run into mostly queued or 429 answers. So its latency is measured \
-         at a low rate instead: {} sequential GETs, one every {} ms (one request at a time, a new \
-         connection each), which stays inside both windows with the default configuration (no \
-         `MEETINGS_GOTO_REQUESTS_PER_MINUTE` override; the one person's own share lifted) — the \
-         throttle never delays one. The same \
-         probe runs against the standalone sandbox (`goto-sandbox --per-second-limit 0`, our own \
-         OAuth client, the code flow with `sandbox_approve`).\n",
+         at a low rate instead: {} sequential GETs of the backend and as many of the standalone \
+         sandbox (`goto-sandbox --per-second-limit 0`, our own OAuth client, the code flow with \
+         `sandbox_approve`), taking turns, one request every {} ms (one at a time, a new \
+         connection each), so a drift in the host reaches both. That stays inside both windows \
+         with the default configuration (no `MEETINGS_GOTO_REQUESTS_PER_MINUTE` override; the one \
+         person's own share lifted): the throttle never delays one.\n",
         backend_load::PROBE_COUNT,
         backend_load::PROBE_SPACING.as_millis()
     );
@@ -247,9 +247,14 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                  not after. Measured by hand on 2026-12-06, not by this run: the builds before and \
                  after that change side by side, 200 GETs each, alternating between them, one \
                  every 75 ms (a Python client, so both medians are higher than here): 1.69, 1.73 and \
-                 1.68 ms before, 1.48, 1.43 and 1.45 ms after, in three runs. This probe's ratio \
-                 moves by tenths between runs of one build (1.19×, 1.27× and 1.45× that day), so \
-                 the side-by-side runs, not this table, measure the change. Against GoTo itself, reached \
+                 1.68 ms before, 1.48, 1.43 and 1.45 ms after, in three runs. Until the two probes \
+                 took turns (they ran one after the other, the backend's just after its wrk runs), \
+                 the ratio moved by tenths between runs of one build (1.19×, 1.27× and 1.45× that \
+                 day, 1.64× in the next full run); the first two runs taking turns, on 2026-12-06, gave \
+                 1.31× (0.68 vs 0.52 ms, `cargo xtask bench backend`) and 1.55× (0.87 vs 0.56 ms, \
+                 the full bench). The sandbox's median held within 0.04 ms while the backend's moved \
+                 by 0.19 ms, so the spread is in the backend's own path, not in the host. One run \
+                 cannot resolve a 0.05 ms change: side-by-side runs of two builds measure that. Against GoTo itself, reached \
                  over the internet, the same overhead would be a small share of each call (not \
                  measured here).\n",
                 bp - sp
