@@ -77,8 +77,7 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
     let js_file = built(".js")?;
     let favicon_file = built(".svg")?;
     // The standalone sandbox runs beside the backend so the two latency probes can take turns:
-    // run one after the other, a drift in the host between them (another process, the CPU's
-    // clock) showed as a change in the ratio of tenths between runs of one build.
+    // run one after the other, any drift in the host between them entered their ratio.
     let sandbox = backend::start_sandbox(bins, work)?;
     let sandbox_token = backend::sandbox_token(sandbox.port)?;
     let sandbox_meeting = backend::sandbox_meeting(sandbox.port, &sandbox_token)?;
@@ -197,7 +196,7 @@ struct Target<'a> {
 
 /// [`PROBE_COUNT`] sequential GETs of each target, the targets taking turns, one request
 /// every [`PROBE_SPACING`]: both see the host as it was during the same seconds.
-fn probe_in_turn<const N: usize>(targets: [Target; N]) -> [Probe; N] {
+fn probe_in_turn(targets: [Target; 2]) -> [Probe; 2] {
     for t in &targets {
         println!(
             "xtask: {PROBE_COUNT} sequential GETs of {} (in turn)",
