@@ -5,7 +5,8 @@
 //! - `build` builds the app only; `size` prints its transfer size against the budget.
 //! - `schemathesis` runs only the API check that `test` includes.
 //! - `bench` measures size, load and memory against the goals and rewrites BENCHMARKS.md;
-//!   `bench backend` only the backend's load and memory, printed (BENCHMARKS.md untouched).
+//!   `bench backend` only the backend's load and memory, printed (BENCHMARKS.md untouched);
+//!   `bench fetch [SERVER]` only the meeting-fetch probe, against another build if given.
 //! - `structure` lists import circles, the longest functions and where shared names are written.
 
 mod app_build;
@@ -46,6 +47,9 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("backend") => {
             bench::run_backend(&root)
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("fetch") => {
+            bench::run_fetch(&root, args.get(2).map(std::path::Path::new))
+        }
         Some("bench") => bench::run(&root),
         Some("schemathesis") => schemathesis::run(&root),
         Some("structure") => structure::report(&root)
@@ -53,7 +57,7 @@ fn main() -> ExitCode {
             .and_then(|()| structure::check(&root)),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into target/app/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  bench backend  only the backend's load and memory (needs target/app/ built); prints them, BENCHMARKS.md untouched\n  schemathesis  only the API's Schemathesis run (part of test)\n  structure  import circles, longest functions, where shared names are written"
+                "usage: cargo xtask <run|test|build|size|bench>\n  run    build the app and start it on http://127.0.0.1:8080 (MEETINGS_ADDR to change)\n  test   run every check (format, lints, unit, integration and browser tests)\n  build  build the app into target/app/\n  size   show the app's transfer size against its budget\n  bench  measure size, load and memory against the goals; rewrites BENCHMARKS.md (not part of test)\n  bench backend  only the backend's load and memory (needs target/app/ built); prints them, BENCHMARKS.md untouched\n  bench fetch [SERVER]  only the meeting-fetch probe, printed; SERVER (another build's meetings-server) takes turns with this one\n  schemathesis  only the API's Schemathesis run (part of test)\n  structure  import circles, longest functions, where shared names are written"
             );
             return ExitCode::from(2);
         }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::backend::{self, Binaries};
 use super::http;
+use super::process::Server;
 use super::wrk::{self, Load};
 
 /// One wrk row of the report.
@@ -78,17 +79,15 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
     let favicon_file = built(".svg")?;
     // The standalone sandbox runs beside the backend so the two latency probes can take turns:
     // run one after the other, any drift in the host between them entered their ratio.
-    let sandbox = backend::start_sandbox(bins, work)?;
-    let sandbox_token = backend::sandbox_token(sandbox.port)?;
-    let sandbox_meeting = backend::sandbox_meeting(sandbox.port, &sandbox_token)?;
-    let bearer = format!("Bearer {sandbox_token}");
-    let sandbox_path = format!("/G2M/rest/meetings/{sandbox_meeting}");
+    let ReadySandbox {
+        server: sandbox,
+        bearer,
+        path: sandbox_path,
+    } = ready_sandbox(bins, work)?;
     {
-        let server = backend::start_backend(root, bins, work, "backend-load", &[])?;
-        let session = backend::sign_in(server.port, backend::ORGANIZER)?;
-        backend::wait_for_organizers(server.port, &session)?;
-        let meeting = backend::create_meeting(server.port, &session)?;
-        let cookie = backend::session_header(&session);
+        let ready = ready_backend(root, bins, work, "backend-load")?;
+        let server = &ready.server;
+        let cookie = format!("Cookie: {}", ready.cookie);
         let cookie = cookie.as_str();
         rows.push(row(SESSION_ROW, server.port, "/api/session", &[cookie]));
         rows.push(row(
@@ -127,15 +126,13 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
         ));
         // Let the GoTo windows empty after the create, then probe one request at a time.
         std::thread::sleep(Duration::from_millis(1500));
-        let session_cookie = cookie.strip_prefix("Cookie: ").unwrap_or(cookie).to_owned();
-        let backend_path = format!("/api/meetings/{meeting}");
-        let backend_headers = [("Cookie", session_cookie.as_str())];
+        let backend_headers = [("Cookie", ready.cookie.as_str())];
         let sandbox_headers = [("Authorization", bearer.as_str())];
         probes.extend(probe_in_turn([
             Target {
                 what: "backend `GET /api/meetings/{id}` (→ embedded sandbox)",
                 port: server.port,
-                path: &backend_path,
+                path: &ready.path,
                 headers: &backend_headers,
             },
             Target {
@@ -158,6 +155,105 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
         rows,
         probes,
         wasm_file,
+    })
+}
+
+/// `cargo xtask bench fetch`: only the meeting-fetch probe (about a minute), so that a change
+/// on the backend's path can be judged by alternating builds: with `other`, a second backend
+/// built from another commit takes its turn beside this one and the standalone sandbox. Each
+/// backend gets one request every `PROBE_SPACING` × the number of targets, inside its GoTo
+/// windows as in the full run.
+pub fn measure_fetch(
+    root: &Path,
+    bins: &Binaries,
+    work: &Path,
+    other: Option<&Path>,
+) -> Result<Vec<Probe>, String> {
+    let ReadySandbox {
+        server: sandbox,
+        bearer,
+        path: sandbox_path,
+    } = ready_sandbox(bins, work)?;
+    let sandbox_headers = [("Authorization", bearer.as_str())];
+    let sandbox_target = Target {
+        what: "sandbox directly (standalone, limit off)",
+        port: sandbox.port,
+        path: &sandbox_path,
+        headers: &sandbox_headers,
+    };
+    let this = ready_backend(root, bins, work, "fetch-this")?;
+    let this_headers = [("Cookie", this.cookie.as_str())];
+    let this_target = Target {
+        what: "backend (this build)",
+        port: this.server.port,
+        path: &this.path,
+        headers: &this_headers,
+    };
+    let Some(other) = other else {
+        std::thread::sleep(Duration::from_millis(1500));
+        return Ok(probe_in_turn([this_target, sandbox_target]).into());
+    };
+    let other_bins = Binaries {
+        server: other.to_path_buf(),
+        sandbox: bins.sandbox.clone(),
+        bare_axum: bins.bare_axum.clone(),
+    };
+    let that = ready_backend(root, &other_bins, work, "fetch-other")?;
+    let that_headers = [("Cookie", that.cookie.as_str())];
+    let that_target = Target {
+        what: "backend (other build)",
+        port: that.server.port,
+        path: &that.path,
+        headers: &that_headers,
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    Ok(probe_in_turn([this_target, that_target, sandbox_target]).into())
+}
+
+/// A backend signed in, its organizers synced and one meeting made: what a fetch probe needs.
+struct ReadyBackend {
+    server: Server,
+    cookie: String,
+    path: String,
+}
+
+/// The standalone sandbox with one meeting made, and the bearer header that reads it.
+struct ReadySandbox {
+    server: Server,
+    bearer: String,
+    path: String,
+}
+
+fn ready_sandbox(bins: &Binaries, work: &Path) -> Result<ReadySandbox, String> {
+    let server = backend::start_sandbox(bins, work)?;
+    let token = backend::sandbox_token(server.port)?;
+    let meeting = backend::sandbox_meeting(server.port, &token)?;
+    Ok(ReadySandbox {
+        server,
+        bearer: format!("Bearer {token}"),
+        path: format!("/G2M/rest/meetings/{meeting}"),
+    })
+}
+
+fn ready_backend(
+    root: &Path,
+    bins: &Binaries,
+    work: &Path,
+    label: &'static str,
+) -> Result<ReadyBackend, String> {
+    let server = backend::start_backend(root, bins, work, label, &[])?;
+    let session = backend::sign_in(server.port, backend::ORGANIZER)?;
+    backend::wait_for_organizers(server.port, &session)?;
+    let meeting = backend::create_meeting(server.port, &session)?;
+    let header = backend::session_header(&session);
+    let cookie = header
+        .strip_prefix("Cookie: ")
+        .unwrap_or(&header)
+        .to_owned();
+    Ok(ReadyBackend {
+        server,
+        cookie,
+        path: format!("/api/meetings/{meeting}"),
     })
 }
 
@@ -195,8 +291,8 @@ struct Target<'a> {
 }
 
 /// [`PROBE_COUNT`] sequential GETs of each target, the targets taking turns, one request
-/// every [`PROBE_SPACING`]: both see the host as it was during the same seconds.
-fn probe_in_turn(targets: [Target; 2]) -> [Probe; 2] {
+/// every [`PROBE_SPACING`]: all see the host as it was during the same seconds.
+fn probe_in_turn<const N: usize>(targets: [Target; N]) -> [Probe; N] {
     for t in &targets {
         println!(
             "xtask: {PROBE_COUNT} sequential GETs of {} (in turn)",
@@ -208,8 +304,11 @@ fn probe_in_turn(targets: [Target; 2]) -> [Probe; 2] {
         samples: Vec::new(),
         failures: 0,
     });
-    for _ in 0..PROBE_COUNT {
-        for (t, p) in targets.iter().zip(probes.iter_mut()) {
+    for round in 0..PROBE_COUNT {
+        // Each round starts with the next target: a fixed order favoured one place in it
+        // (0.04–0.07 ms between two copies of the same build).
+        for i in (0..N).map(|i| (i + round) % N) {
+            let (t, p) = (&targets[i], &mut probes[i]);
             let started = Instant::now();
             match http::get(t.port, t.path, t.headers) {
                 Ok(r) if r.status == 200 => {

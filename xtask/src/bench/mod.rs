@@ -92,6 +92,32 @@ pub fn run_backend(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// `cargo xtask bench fetch [SERVER]`: only the meeting-fetch probe, printed; with `SERVER`
+/// (a `meetings-server` binary built from another commit), that backend takes its turn too,
+/// so two builds are compared during the same seconds of the host.
+pub fn run_fetch(root: &Path, other: Option<&Path>) -> Result<(), String> {
+    if let Some(other) = other.filter(|o| !o.is_file()) {
+        return Err(format!("{}: no such server binary", other.display()));
+    }
+    let work = root.join("target/bench-run");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let bins = backend::build(root)?;
+    let probes = backend_load::measure_fetch(root, &bins, &work, other)?;
+    let sandbox_p50 = probes.last().map_or(f64::NAN, |p| p.percentile(50.0));
+    for p in &probes {
+        let p50 = p.percentile(50.0);
+        println!(
+            "{:<44} p50 {p50:.3} ms  p90 {:.3} ms  {:.2}× the sandbox  ({} samples, {} failed)",
+            p.what,
+            p.percentile(90.0),
+            p50 / sandbox_p50,
+            p.samples.len(),
+            p.failures
+        );
+    }
+    Ok(())
+}
+
 pub fn run(root: &Path) -> Result<(), String> {
     let started = Instant::now();
     let mut steps = Vec::new();
