@@ -528,10 +528,14 @@ impl Store {
         organizer_key: &str,
     ) -> Result<Option<MeetingExtras>, AppError> {
         match self {
-            Store::Sqlite(s) => {
-                let (meeting_id, organizer_key) = (meeting_id.to_owned(), organizer_key.to_owned());
-                off_thread(s, move |s| s.meeting_extras(&meeting_id, &organizer_key)).await
-            }
+            Store::Sqlite(s) => match s.meeting_extras_at_once(meeting_id, organizer_key) {
+                Some(found) => Ok(found),
+                None => {
+                    let (meeting_id, organizer_key) =
+                        (meeting_id.to_owned(), organizer_key.to_owned());
+                    off_thread(s, move |s| s.meeting_extras(&meeting_id, &organizer_key)).await
+                }
+            },
             Store::Redis(r) => r.meeting_extras(meeting_id, organizer_key).await,
         }
     }

@@ -38,7 +38,31 @@ pub struct SqliteStore {
     /// sign-ins took the process to 271 MB (2.6 KB a session). The file stays the truth, so an
     /// evicted session is only read and opened again on its next request, still signed in.
     sessions: Mutex<OpenSessions>,
+    /// Meeting records as last read or written, opened, by meeting id (`None`: no record):
+    /// every meeting fetch reads one while GoTo answers, and a read here costs no trip to a
+    /// blocking thread, no query and no decryption. Kept true the way `sessions` is: every
+    /// write of the table goes through this process and updates the map under the
+    /// connection's lock, and the purge drops what it deletes. Bounded like `sessions`.
+    meetings: Mutex<LruCache<String, Option<KeptMeeting>>>,
 }
+
+/// One row of `meeting_secrets`, opened (`extras` is `None` when it no longer opens).
+struct KeptMeeting {
+    organizer_key: String,
+    extras: Option<MeetingExtras>,
+}
+
+impl KeptMeeting {
+    /// The row as the lookup by meeting and organizer sees it.
+    fn for_organizer(kept: &Option<KeptMeeting>, organizer_key: &str) -> Option<MeetingExtras> {
+        kept.as_ref()
+            .filter(|k| k.organizer_key == organizer_key)
+            .and_then(|k| k.extras.clone())
+    }
+}
+
+/// Meeting records kept opened: a few hundred bytes each, so about 3 MB.
+const MEETING_CACHE: usize = 10_000;
 
 /// A session with the times its expiry is judged by (Unix seconds).
 struct OpenSession {
@@ -262,6 +286,7 @@ impl SqliteStore {
             sessions: Mutex::new(OpenSessions {
                 by_hash: LruCache::new(DEFAULT_SESSION_CACHE),
             }),
+            meetings: Mutex::new(LruCache::new(MEETING_CACHE)),
         })
     }
 
@@ -275,6 +300,10 @@ impl SqliteStore {
         // A panic while holding the lock cannot leave SQLite inconsistent (each call is one
         // statement or transaction), so a poisoned lock is still safe to use.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn kept_meetings(&self) -> std::sync::MutexGuard<'_, LruCache<String, Option<KeptMeeting>>> {
+        self.meetings.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn open_sessions(&self) -> std::sync::MutexGuard<'_, OpenSessions> {
@@ -518,7 +547,15 @@ impl SqliteStore {
         let sql = purge_statement(table, column);
         let mut total = 0;
         loop {
-            let deleted = self.conn().execute(&sql, params![before]).map_err(db)?;
+            let conn = self.conn();
+            let deleted = conn.execute(&sql, params![before]).map_err(db)?;
+            if table == "meeting_secrets" && deleted > 0 {
+                // Under the connection's lock, like every write of the table. Which rows went
+                // is not told, so every kept copy goes and is read again (rare: a record
+                // lives for over a year).
+                self.kept_meetings().clear();
+            }
+            drop(conn);
             total += deleted;
             if deleted < PURGE_BATCH {
                 return Ok(total);
@@ -728,15 +765,25 @@ impl SqliteStore {
         extras: &MeetingExtras,
     ) -> Result<(), AppError> {
         let sealed = self.seal(extras, &meeting_context(meeting_id, organizer_key));
-        self.conn()
-            .execute(
-                "INSERT INTO meeting_secrets (meeting_id, organizer_key, sealed, created_at)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(meeting_id) DO UPDATE SET organizer_key = excluded.organizer_key,
-                     sealed = excluded.sealed, created_at = excluded.created_at",
-                params![meeting_id, organizer_key, sealed, Utc::now().timestamp()],
-            )
-            .map_err(db)?;
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO meeting_secrets (meeting_id, organizer_key, sealed, created_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(meeting_id) DO UPDATE SET organizer_key = excluded.organizer_key,
+                 sealed = excluded.sealed, created_at = excluded.created_at",
+            params![meeting_id, organizer_key, sealed, Utc::now().timestamp()],
+        )
+        .map_err(db)?;
+        // Under the connection's lock, so a read that raced this write cannot put back what
+        // it read before.
+        self.kept_meetings().insert(
+            meeting_id.to_owned(),
+            Some(KeptMeeting {
+                organizer_key: organizer_key.to_owned(),
+                extras: Some(extras.clone()),
+            }),
+        );
+        drop(conn);
         Ok(())
     }
 
@@ -745,20 +792,47 @@ impl SqliteStore {
         meeting_id: &str,
         organizer_key: &str,
     ) -> Result<Option<MeetingExtras>, AppError> {
-        // A cached statement: every meeting fetch runs it, and parsing the SQL each time was
-        // most of its cost.
-        let sealed: Option<Vec<u8>> = self
-            .conn()
+        let conn = self.conn();
+        if let Some(kept) = self.kept_meetings().get(meeting_id) {
+            return Ok(KeptMeeting::for_organizer(kept, organizer_key));
+        }
+        // A cached statement: parsing the SQL each time was most of a read's cost.
+        let row: Option<(String, Vec<u8>)> = conn
             .prepare_cached(
-                "SELECT sealed FROM meeting_secrets WHERE meeting_id = ?1 AND organizer_key = ?2",
+                "SELECT organizer_key, sealed FROM meeting_secrets
+                 WHERE meeting_id = ?1",
             )
             .and_then(|mut select| {
                 select
-                    .query_row(params![meeting_id, organizer_key], |r| r.get(0))
+                    .query_row(params![meeting_id], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
             })
             .map_err(db)?;
-        Ok(sealed.and_then(|s| self.open_sealed(&s, &meeting_context(meeting_id, organizer_key))))
+        let kept = row.map(|(key, sealed)| KeptMeeting {
+            extras: self.open_sealed(&sealed, &meeting_context(meeting_id, &key)),
+            organizer_key: key,
+        });
+        let found = KeptMeeting::for_organizer(&kept, organizer_key);
+        self.kept_meetings().insert(meeting_id.to_owned(), kept);
+        drop(conn);
+        Ok(found)
+    }
+
+    /// The meeting's record from memory, if it is there and not being written right now
+    /// (`Some(None)`: known to have none); `None` means "ask `meeting_extras`" (on a blocking
+    /// thread).
+    pub fn meeting_extras_at_once(
+        &self,
+        meeting_id: &str,
+        organizer_key: &str,
+    ) -> Option<Option<MeetingExtras>> {
+        let mut kept = match self.meetings.try_lock() {
+            Ok(kept) => kept,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        kept.get(meeting_id)
+            .map(|k| KeptMeeting::for_organizer(k, organizer_key))
     }
 
     /// One query for a whole list: the ids go in as one JSON array (`json_each`), so the
@@ -1134,6 +1208,52 @@ mod tests {
         );
     }
 
+    /// The opened copy answers as the file would after every kind of write: a new record, a
+    /// changed one, another organizer asking, a meeting with none.
+    #[test]
+    fn the_kept_meeting_records_answer_as_the_file_does() {
+        let s = store();
+        let first = MeetingExtras {
+            join_url: "https://example.com/join/1".into(),
+            ..MeetingExtras::default()
+        };
+        assert_eq!(
+            s.meeting_extras_at_once("1", "42"),
+            None,
+            "nothing read yet"
+        );
+        assert_eq!(s.meeting_extras("1", "42").unwrap(), None);
+        assert_eq!(
+            s.meeting_extras_at_once("1", "42"),
+            Some(None),
+            "known to have none"
+        );
+        s.put_meeting_extras("1", "42", &first).unwrap();
+        assert_eq!(
+            s.meeting_extras_at_once("1", "42"),
+            Some(Some(first.clone()))
+        );
+        assert_eq!(
+            s.meeting_extras_at_once("1", "43"),
+            Some(None),
+            "not their record"
+        );
+        s.put_meeting_extras("1", "42", &MeetingExtras::cancelled())
+            .unwrap();
+        assert_eq!(
+            s.meeting_extras_at_once("1", "42"),
+            Some(Some(MeetingExtras::cancelled()))
+        );
+        // A store opened again reads the file, and finds what the copies said.
+        s.kept_meetings().clear();
+        assert_eq!(s.meeting_extras_at_once("1", "42"), None);
+        assert_eq!(
+            s.meeting_extras("1", "42").unwrap(),
+            Some(MeetingExtras::cancelled())
+        );
+        assert_eq!(s.meeting_extras("1", "43").unwrap(), None);
+    }
+
     /// M4: the join link of a meeting long past goes; a recent one stays.
     #[test]
     fn meeting_records_are_purged_once_their_meeting_is_long_past() {
@@ -1151,6 +1271,8 @@ mod tests {
             )
             .unwrap();
         s.purge_expired().unwrap();
+        // The opened copies go with the rows: neither answers from memory what the file lost.
+        assert_eq!(s.meeting_extras_at_once("1", "42"), None);
         assert_eq!(s.meeting_extras("1", "42").unwrap(), None);
         assert_eq!(s.meeting_extras("2", "42").unwrap(), Some(extras));
     }
