@@ -239,24 +239,24 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                 "What the backend adds on top of the sandbox's own answer: {:.2} ms at the median. \
                  Most of it is structural: besides a new connection (both probes pay one), the \
                  backend's fetch is the whole sandbox request again as a second HTTP exchange over \
-                 a pooled loopback connection (about 0.2 ms there and back, with the sandbox's own \
-                 handling, timed inside the backend), plus the session check (read once, by the \
-                 extractor, and handed to the token keeper) and the co-organizers' names (a shared \
-                 list, not copied). The meeting's stored extras (an SQLite read, about 0.05 ms with \
-                 every cache cold at this rate, and an AES-GCM open) are read while GoTo answers, \
-                 not after. Measured by hand on 2026-12-06, not by this run: the builds before and \
-                 after that change side by side, 200 GETs each, alternating between them, one \
-                 every 75 ms (a Python client, so both medians are higher than here): 1.69, 1.73 and \
-                 1.68 ms before, 1.48, 1.43 and 1.45 ms after, in three runs. Until the two probes \
-                 took turns (they ran one after the other, the backend's just after its wrk runs), \
-                 the ratio moved by tenths between runs of one build (1.19×, 1.27× and 1.45× that \
-                 day, 1.64× in the next full run); the first two runs taking turns, on 2026-12-06, gave \
-                 1.31× (0.68 vs 0.52 ms, `cargo xtask bench backend`) and 1.55× (0.87 vs 0.56 ms, \
-                 the full bench). The sandbox's median held within 0.04 ms while the backend's moved \
-                 by 0.19 ms, so the spread is in the backend's own path, not in the host. One run \
-                 cannot resolve a 0.05 ms change: side-by-side runs of two builds measure that. Against GoTo itself, reached \
-                 over the internet, the same overhead would be a small share of each call (not \
-                 measured here).\n",
+                 a pooled loopback connection, plus the session check (read once, by the extractor, \
+                 and handed to the token keeper) and the co-organizers' names (a shared list, not \
+                 copied). The meeting's record (join link, co-organizers) comes from memory: the \
+                 SQLite store keeps the records it reads or writes opened, so the fetch no longer \
+                 sends a query and an AES-GCM open to a blocking thread, and the whole request runs \
+                 on one thread (18 system calls under `strace`, none a futex; 2.8 context switches \
+                 a request against 5.4 before, `perf stat`). Measured with `cargo xtask bench fetch` \
+                 against the build before, on 2026-12-06, the two builds and the sandbox taking \
+                 turns: p50 0.72, 0.74 and 0.64 ms against 0.84, 0.85 and 0.76 ms, 1.27×, 1.26× and \
+                 1.21× against 1.49×, 1.45× and 1.44×. Reading the file on the request's own thread \
+                 instead gained 0.035 ms; parsing GoTo's meeting address once rather than per call, \
+                 nothing measurable. Before the probes took turns, the ratio moved by tenths between \
+                 runs of one build (1.19× to 1.64×); two copies of one build taking turns differed by \
+                 0.014 and 0.004 ms in two runs. What is left is the second exchange itself, and the sandbox's \
+                 median moves by about 0.05 ms from run to run, so the ratio lands on either side of \
+                 1.2× (1.21× to 1.27× in five `bench fetch` runs of this build). Against GoTo itself, \
+                 reached over the internet, the same overhead would be a small share of each call \
+                 (not measured here).\n",
                 bp - sp
             );
         }
