@@ -42,7 +42,8 @@ pub struct SqliteStore {
     /// every meeting fetch reads one while GoTo answers, and a read here costs no trip to a
     /// blocking thread, no query and no decryption. Kept true the way `sessions` is: every
     /// write of the table goes through this process and updates the map under the
-    /// connection's lock, and the purge drops what it deletes. Bounded like `sessions`.
+    /// connection's lock, and a purge that deletes any record lets the whole map go (it is
+    /// not told which). Bounded like `sessions`, at [`MEETING_CACHE`].
     meetings: Mutex<LruCache<String, Option<KeptMeeting>>>,
 }
 
@@ -818,9 +819,10 @@ impl SqliteStore {
         Ok(found)
     }
 
-    /// The meeting's record from memory, if it is there and not being written right now
+    /// The meeting's record from memory, if it is there and the map is not locked right now
     /// (`Some(None)`: known to have none); `None` means "ask `meeting_extras`" (on a blocking
-    /// thread).
+    /// thread). A write whose statement is still running is not seen yet: its caller has not
+    /// been answered either.
     pub fn meeting_extras_at_once(
         &self,
         meeting_id: &str,
@@ -1244,7 +1246,7 @@ mod tests {
             s.meeting_extras_at_once("1", "42"),
             Some(Some(MeetingExtras::cancelled()))
         );
-        // A store opened again reads the file, and finds what the copies said.
+        // With the copies gone, the file answers what they said.
         s.kept_meetings().clear();
         assert_eq!(s.meeting_extras_at_once("1", "42"), None);
         assert_eq!(
@@ -1252,6 +1254,11 @@ mod tests {
             Some(MeetingExtras::cancelled())
         );
         assert_eq!(s.meeting_extras("1", "43").unwrap(), None);
+        // Another organizer's record over it (a meeting id is GoTo's, so this does not happen
+        // in use, but the file would answer so).
+        s.put_meeting_extras("1", "43", &first).unwrap();
+        assert_eq!(s.meeting_extras_at_once("1", "42"), Some(None));
+        assert_eq!(s.meeting_extras_at_once("1", "43"), Some(Some(first)));
     }
 
     /// M4: the join link of a meeting long past goes; a recent one stays.
@@ -1264,6 +1271,12 @@ mod tests {
         };
         s.put_meeting_extras("1", "42", &extras).unwrap();
         s.put_meeting_extras("2", "42", &extras).unwrap();
+        // A purge that deletes no record keeps the copies.
+        s.purge_expired().unwrap();
+        assert_eq!(
+            s.meeting_extras_at_once("1", "42"),
+            Some(Some(extras.clone()))
+        );
         s.conn()
             .execute(
                 "UPDATE meeting_secrets SET created_at = created_at - ?1 WHERE meeting_id = '1'",

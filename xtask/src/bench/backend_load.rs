@@ -50,11 +50,15 @@ pub struct BackendLoad {
     pub wasm_file: String,
 }
 
-/// Requests in each sequential probe and the spacing between any two starts. The two probes
-/// take turns, so the backend sees one request every 300 ms: 80 of them, ≤ 3.4 a second, stay
-/// inside the backend's GoTo windows (10 per 1.2 s; 100 a minute with the sign-in, organizer
-/// sync and create), so the throttle never delays one.
+/// Requests in each sequential probe and the spacing between any two starts. The probes take
+/// turns, so a backend sees one request every 300 ms on average (150 or 450 ms apart, as each
+/// round starts with the next probe; with three targets, 450 ms): 80 of them, at most 4 in any
+/// 1.2 s, stay inside the backend's GoTo windows (10 per 1.2 s; 100 a minute with the sign-in,
+/// organizer sync and create), so the throttle never delays one.
 pub const PROBE_COUNT: usize = 80;
+/// Waited after a backend's set-up (sign-in, organizer sync, create) before probing, so its
+/// GoTo windows have emptied and the probe's first requests wait for none of those calls.
+const GOTO_WINDOWS_EMPTY: Duration = Duration::from_millis(1500);
 pub const PROBE_SPACING: Duration = Duration::from_millis(150);
 
 pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad, String> {
@@ -124,8 +128,7 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
             &format!("/{wasm_file}"),
             &["Accept-Encoding: br"],
         ));
-        // Let the GoTo windows empty after the create, then probe one request at a time.
-        std::thread::sleep(Duration::from_millis(1500));
+        std::thread::sleep(GOTO_WINDOWS_EMPTY);
         let backend_headers = [("Cookie", ready.cookie.as_str())];
         let sandbox_headers = [("Authorization", bearer.as_str())];
         probes.extend(probe_in_turn([
@@ -158,17 +161,23 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
     })
 }
 
-/// `cargo xtask bench fetch`: only the meeting-fetch probe (about a minute), so that a change
-/// on the backend's path can be judged by alternating builds: with `other`, a second backend
-/// built from another commit takes its turn beside this one and the standalone sandbox. Each
-/// backend gets one request every `PROBE_SPACING` × the number of targets, inside its GoTo
-/// windows as in the full run.
+/// The fetch probes of `cargo xtask bench fetch`: each backend's, and the sandbox's they are
+/// judged against.
+pub struct FetchProbes {
+    pub backends: Vec<Probe>,
+    pub sandbox: Probe,
+}
+
+/// `cargo xtask bench fetch`: only the meeting-fetch probe (about half a minute), so that a
+/// change on the backend's path can be judged by alternating builds: with `other`, a second
+/// backend built from another commit takes its turn beside this one and the standalone
+/// sandbox, each backend at most 4 requests in any 1.2 s, inside its GoTo windows.
 pub fn measure_fetch(
     root: &Path,
     bins: &Binaries,
     work: &Path,
     other: Option<&Path>,
-) -> Result<Vec<Probe>, String> {
+) -> Result<FetchProbes, String> {
     let ReadySandbox {
         server: sandbox,
         bearer,
@@ -190,8 +199,12 @@ pub fn measure_fetch(
         headers: &this_headers,
     };
     let Some(other) = other else {
-        std::thread::sleep(Duration::from_millis(1500));
-        return Ok(probe_in_turn([this_target, sandbox_target]).into());
+        std::thread::sleep(GOTO_WINDOWS_EMPTY);
+        let [this, sandbox] = probe_in_turn([this_target, sandbox_target]);
+        return Ok(FetchProbes {
+            backends: vec![this],
+            sandbox,
+        });
     };
     let other_bins = Binaries {
         server: other.to_path_buf(),
@@ -206,8 +219,12 @@ pub fn measure_fetch(
         path: &that.path,
         headers: &that_headers,
     };
-    std::thread::sleep(Duration::from_millis(1500));
-    Ok(probe_in_turn([this_target, that_target, sandbox_target]).into())
+    std::thread::sleep(GOTO_WINDOWS_EMPTY);
+    let [this, that, sandbox] = probe_in_turn([this_target, that_target, sandbox_target]);
+    Ok(FetchProbes {
+        backends: vec![this, that],
+        sandbox,
+    })
 }
 
 /// A backend signed in, its organizers synced and one meeting made: what a fetch probe needs.

@@ -96,15 +96,25 @@ pub fn run_backend(root: &Path) -> Result<(), String> {
 /// (a `meetings-server` binary built from another commit), that backend takes its turn too,
 /// so two builds are compared during the same seconds of the host.
 pub fn run_fetch(root: &Path, other: Option<&Path>) -> Result<(), String> {
-    if let Some(other) = other.filter(|o| !o.is_file()) {
-        return Err(format!("{}: no such server binary", other.display()));
-    }
     let work = root.join("target/bench-run");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    // A copy in the work directory: the server starts there, so a relative path would name
+    // another file, and the build below would overwrite `target/server/meetings-server` if
+    // that is the one given (the run would then compare this build with itself).
+    let other = match other {
+        Some(given) => {
+            let copy = work.join("other-meetings-server");
+            std::fs::copy(given, &copy).map_err(|e| {
+                format!("{}: not a server binary to compare ({e})", given.display())
+            })?;
+            Some(copy)
+        }
+        None => None,
+    };
     let bins = backend::build(root)?;
-    let probes = backend_load::measure_fetch(root, &bins, &work, other)?;
-    let sandbox_p50 = probes.last().map_or(f64::NAN, |p| p.percentile(50.0));
-    for p in &probes {
+    let probes = backend_load::measure_fetch(root, &bins, &work, other.as_deref())?;
+    let sandbox_p50 = probes.sandbox.percentile(50.0);
+    for p in probes.backends.iter().chain([&probes.sandbox]) {
         let p50 = p.percentile(50.0);
         println!(
             "{:<44} p50 {p50:.3} ms  p90 {:.3} ms  {:.2}× the sandbox  ({} samples, {} failed)",

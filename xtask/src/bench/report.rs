@@ -254,7 +254,7 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                  runs of one build (1.19× to 1.64×); two copies of one build taking turns differed by \
                  0.014 and 0.004 ms in two runs. What is left is the second exchange itself, and the sandbox's \
                  median moves by about 0.05 ms from run to run, so the ratio lands on either side of \
-                 1.2× (1.21× to 1.27× in five `bench fetch` runs of this build). Against GoTo itself, \
+                 1.2× (1.21× to 1.28× in 13 `bench fetch` runs of this build). Against GoTo itself, \
                  reached over the internet, the same overhead would be a small share of each call \
                  (not measured here).\n",
                 bp - sp
