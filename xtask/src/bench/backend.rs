@@ -277,15 +277,20 @@ pub fn sign_in_at(port: u16, authorize_port: u16, email: &str) -> Result<String,
     })
 }
 
+/// The session cookie as a `Cookie` header's value.
+pub fn session_cookie(session: &str) -> String {
+    format!("{SESSION_COOKIE}={session}")
+}
+
 pub fn session_header(session: &str) -> String {
-    format!("Cookie: {SESSION_COOKIE}={session}")
+    format!("Cookie: {}", session_cookie(session))
 }
 
 /// Creates one meeting through the backend; its id.
 pub fn create_meeting(port: u16, session: &str) -> Result<String, String> {
     let (start, end) = meeting_times();
     let body = format!("{{\"subject\":\"Bench\",\"starts_at\":\"{start}\",\"ends_at\":\"{end}\"}}");
-    let cookie = format!("{SESSION_COOKIE}={session}");
+    let cookie = session_cookie(session);
     let key = format!("bench-{}", now_secs());
     let answer = http::request(
         port,
@@ -310,7 +315,7 @@ pub fn create_meeting(port: u16, session: &str) -> Result<String, String> {
 
 /// Waits (bounded) until the organizer sync has run, so searches have something to find.
 pub fn wait_for_organizers(port: u16, session: &str) -> Result<(), String> {
-    let cookie = format!("{SESSION_COOKIE}={session}");
+    let cookie = session_cookie(session);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let answer = http::get(port, "/api/organizers?q=mar", &[("Cookie", &cookie)])?;

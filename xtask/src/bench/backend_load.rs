@@ -131,7 +131,7 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
         std::thread::sleep(GOTO_WINDOWS_EMPTY);
         let backend_headers = [("Cookie", ready.cookie.as_str())];
         let sandbox_headers = [("Authorization", bearer.as_str())];
-        probes.extend(probe_in_turn([
+        probes.extend(probe_in_turn(&[
             Target {
                 what: "backend `GET /api/meetings/{id}` (→ embedded sandbox)",
                 port: server.port,
@@ -190,41 +190,38 @@ pub fn measure_fetch(
         path: &sandbox_path,
         headers: &sandbox_headers,
     };
-    let this = ready_backend(root, bins, work, "fetch-this")?;
-    let this_headers = [("Cookie", this.cookie.as_str())];
-    let this_target = Target {
-        what: "backend (this build)",
-        port: this.server.port,
-        path: &this.path,
-        headers: &this_headers,
-    };
-    let Some(other) = other else {
-        std::thread::sleep(GOTO_WINDOWS_EMPTY);
-        let [this, sandbox] = probe_in_turn([this_target, sandbox_target]);
-        return Ok(FetchProbes {
-            backends: vec![this],
-            sandbox,
-        });
-    };
-    let other_bins = Binaries {
-        server: other.to_path_buf(),
-        sandbox: bins.sandbox.clone(),
-        bare_axum: bins.bare_axum.clone(),
-    };
-    let that = ready_backend(root, &other_bins, work, "fetch-other")?;
-    let that_headers = [("Cookie", that.cookie.as_str())];
-    let that_target = Target {
-        what: "backend (other build)",
-        port: that.server.port,
-        path: &that.path,
-        headers: &that_headers,
-    };
+    let mut backends = vec![(
+        "backend (this build)",
+        ready_backend(root, bins, work, "fetch-this")?,
+    )];
+    if let Some(other) = other {
+        let other_bins = Binaries {
+            server: other.to_path_buf(),
+            sandbox: bins.sandbox.clone(),
+            bare_axum: bins.bare_axum.clone(),
+        };
+        let that = ready_backend(root, &other_bins, work, "fetch-other")?;
+        backends.push(("backend (other build)", that));
+    }
+    let cookies: Vec<[(&str, &str); 1]> = backends
+        .iter()
+        .map(|(_, b)| [("Cookie", b.cookie.as_str())])
+        .collect();
+    let mut targets: Vec<Target> = backends
+        .iter()
+        .zip(&cookies)
+        .map(|((what, b), headers)| Target {
+            what,
+            port: b.server.port,
+            path: &b.path,
+            headers,
+        })
+        .collect();
+    targets.push(sandbox_target);
     std::thread::sleep(GOTO_WINDOWS_EMPTY);
-    let [this, that, sandbox] = probe_in_turn([this_target, that_target, sandbox_target]);
-    Ok(FetchProbes {
-        backends: vec![this, that],
-        sandbox,
-    })
+    let mut backends = probe_in_turn(&targets);
+    let sandbox = backends.pop().ok_or("no sandbox probe")?;
+    Ok(FetchProbes { backends, sandbox })
 }
 
 /// A backend signed in, its organizers synced and one meeting made: what a fetch probe needs.
@@ -262,14 +259,9 @@ fn ready_backend(
     let session = backend::sign_in(server.port, backend::ORGANIZER)?;
     backend::wait_for_organizers(server.port, &session)?;
     let meeting = backend::create_meeting(server.port, &session)?;
-    let header = backend::session_header(&session);
-    let cookie = header
-        .strip_prefix("Cookie: ")
-        .unwrap_or(&header)
-        .to_owned();
     Ok(ReadyBackend {
         server,
-        cookie,
+        cookie: backend::session_cookie(&session),
         path: format!("/api/meetings/{meeting}"),
     })
 }
@@ -309,22 +301,26 @@ struct Target<'a> {
 
 /// [`PROBE_COUNT`] sequential GETs of each target, the targets taking turns, one request
 /// every [`PROBE_SPACING`]: all see the host as it was during the same seconds.
-fn probe_in_turn<const N: usize>(targets: [Target; N]) -> [Probe; N] {
-    for t in &targets {
+fn probe_in_turn(targets: &[Target]) -> Vec<Probe> {
+    for t in targets {
         println!(
             "xtask: {PROBE_COUNT} sequential GETs of {} (in turn)",
             t.path
         );
     }
-    let mut probes = targets.each_ref().map(|t| Probe {
-        what: t.what.to_owned(),
-        samples: Vec::new(),
-        failures: 0,
-    });
+    let mut probes: Vec<Probe> = targets
+        .iter()
+        .map(|t| Probe {
+            what: t.what.to_owned(),
+            samples: Vec::new(),
+            failures: 0,
+        })
+        .collect();
+    let n = targets.len();
     for round in 0..PROBE_COUNT {
         // Each round starts with the next target: a fixed order favoured one place in it
         // (0.04–0.07 ms between two copies of the same build).
-        for i in (0..N).map(|i| (i + round) % N) {
+        for i in (0..n).map(|i| (i + round) % n) {
             let (t, p) = (&targets[i], &mut probes[i]);
             let started = Instant::now();
             match http::get(t.port, t.path, t.headers) {
