@@ -105,7 +105,6 @@ impl Throttle {
         ]
     }
 
-    /// How long until a call may go at `now`, given the calls already made.
     /// The windows' limits for a caller: people's calls leave the reserved slots of the
     /// minute to sign-ins and refreshes.
     fn limits(&self, caller: Caller) -> Vec<Window> {
@@ -121,15 +120,16 @@ impl Throttle {
             .collect()
     }
 
+    /// How long until a call may go at `now`, given the calls already made (oldest first).
+    /// The calls are in time order, so each window's count is a binary search, not a walk
+    /// over every call of the last minute under the lock: with a large budget that walk was
+    /// most of a meeting fetch's time (tens of thousands of calls a minute).
     fn wait_needed(windows: &[Window], calls: &VecDeque<Instant>, now: Instant) -> Duration {
         windows
             .iter()
             .filter_map(|w| {
-                let in_window = calls
-                    .iter()
-                    .rev()
-                    .take_while(|t| now.duration_since(**t) < w.length)
-                    .count();
+                let in_window =
+                    calls.len() - calls.partition_point(|t| now.duration_since(*t) >= w.length);
                 (in_window >= w.limit).then(|| {
                     // The call that must leave the window before a new one fits.
                     let blocking = calls[calls.len() - w.limit];
@@ -161,6 +161,10 @@ impl Throttle {
         {
             calls.pop_front();
         }
+        // `now` was read before the lock, so a call that waited for it may be a little older
+        // than the last one logged: it counts from that one's time instead, which keeps the
+        // log in time order (what `wait_needed` searches) and errs on the side of the budget.
+        let now = calls.back().map_or(now, |last| now.max(*last));
         let wait = Self::wait_needed(&self.limits(caller), &calls, now);
         if wait.is_zero() {
             calls.push_back(now);
@@ -307,6 +311,33 @@ mod tests {
         assert!(throttle
             .try_acquire(start + Duration::from_secs(60))
             .is_err());
+    }
+
+    #[test]
+    fn a_call_that_read_the_clock_before_another_counts_from_the_later_time() {
+        let throttle = Throttle::new(
+            vec![Window {
+                limit: 2,
+                length: Duration::from_secs(1),
+            }],
+            Duration::ZERO,
+        );
+        let start = Instant::now();
+        assert!(throttle
+            .try_acquire(start + Duration::from_millis(100))
+            .is_ok());
+        // Read the clock first, took the lock second.
+        assert!(throttle
+            .try_acquire(start + Duration::from_millis(50))
+            .is_ok());
+        // Both count from 100 ms, so neither has left the window at 1.05 s.
+        assert_eq!(
+            throttle.try_acquire(start + Duration::from_millis(1050)),
+            Err(Duration::from_millis(50))
+        );
+        assert!(throttle
+            .try_acquire(start + Duration::from_millis(1100))
+            .is_ok());
     }
 
     #[test]
