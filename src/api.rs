@@ -54,15 +54,23 @@ async fn exchange(request: RequestBuilder, json: Option<String>) -> Result<Strin
         None => Request::from(request).send().await.ok(),
     }
     .ok_or(ApiFailure::Unreachable)?;
-    match response.status() {
-        200..=299 => response.text().await.map_err(|_| ApiFailure::Unreachable),
+    let status = response.status();
+    let text = match status {
+        401 | 404 => None,
+        _ => response.text().await.ok(),
+    };
+    settle(status, text)
+}
+
+/// What an answer means: its text when it succeeded, else the failure its status (and, for
+/// most, the error in its body) says. `text` is `None` when the body could not be read.
+fn settle(status: u16, text: Option<String>) -> Result<String, ApiFailure> {
+    match status {
+        200..=299 => text.ok_or(ApiFailure::Unreachable),
         401 => Err(ApiFailure::SignedOut),
         404 => Err(ApiFailure::NotFound),
         status => {
-            let error = match response.text().await {
-                Ok(text) => crate::json::from_str::<ApiError>(&text),
-                Err(_) => None,
-            };
+            let error = text.and_then(|text| crate::json::from_str::<ApiError>(&text));
             Err(match error {
                 Some(error) if status == 422 => ApiFailure::Rejected(error),
                 error => ApiFailure::Failed { status, error },
@@ -75,8 +83,11 @@ async fn fetch_json<T: DeserializeOwned>(
     request: RequestBuilder,
     json: Option<String>,
 ) -> Result<T, ApiFailure> {
-    let text = exchange(request, json).await?;
-    crate::json::from_str(&text).ok_or(ApiFailure::Unreachable)
+    parse(&exchange(request, json).await?)
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
+    crate::json::from_str(text).ok_or(ApiFailure::Unreachable)
 }
 
 /// State-changing calls carry `X-CSRF: 1`: a header a cross-site form cannot send.
@@ -84,8 +95,28 @@ fn state_changing(request: RequestBuilder) -> RequestBuilder {
     request.header(meeting::names::CSRF_HEADER, "1")
 }
 
+const SESSION_PATH: &str = "/api/session";
+
 pub async fn session() -> Result<SessionInfo, ApiFailure> {
-    match fetch_json(Request::get("/api/session"), None).await {
+    session_answer(fetch_json(Request::get(SESSION_PATH), None).await)
+}
+
+/// The answer to the session check `index.html` started, if it has already come (see
+/// `early_fetch::take_ready`): read at once, so the first screen needs no wait for it. `None`
+/// while it is still on its way; `session` then waits for it.
+pub fn session_now() -> Option<Result<SessionInfo, ApiFailure>> {
+    #[cfg(debug_assertions)]
+    if crate::demo::scenario().is_some() {
+        return None;
+    }
+    let (status, text) = crate::early_fetch::take_ready(SESSION_PATH)?;
+    Some(session_answer(
+        settle(status, Some(text)).and_then(|text| parse(&text)),
+    ))
+}
+
+fn session_answer(answer: Result<SessionInfo, ApiFailure>) -> Result<SessionInfo, ApiFailure> {
+    match answer {
         // No session endpoint at all means no backend behind this address.
         Err(ApiFailure::NotFound) => Err(ApiFailure::Unreachable),
         other => other,

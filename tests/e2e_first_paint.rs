@@ -237,3 +237,70 @@ async fn the_app_uses_the_session_check_the_page_started() {
     }
     browser.close().await;
 }
+
+/// Installed before any script of the page: what each delivery of DOM changes added, as
+/// `tag#id`, with whether it took the shell out (the app mounting empties `#app`). One
+/// delivery follows each task, so one list holds what a single task built.
+const BATCHES: &str = "window.__batches = [];
+new MutationObserver((records) => {
+  const batch = { shell_out: false, added: [] };
+  for (const r of records) {
+    if (r.target.id === 'app' && r.removedNodes.length) batch.shell_out = true;
+    for (const n of r.addedNodes) if (n.querySelectorAll) {
+      for (const e of [n, ...n.querySelectorAll('[id]')]) if (e.id) batch.added.push(e.tagName.toLowerCase() + '#' + e.id);
+    }
+  }
+  window.__batches.push(batch);
+}).observe(document, { subtree: true, childList: true });";
+
+#[derive(Debug, Deserialize)]
+struct Batch {
+    shell_out: bool,
+    added: Vec<String>,
+}
+
+/// When the page's own session check has answered before the app runs (here, as on most
+/// loads, it has: it starts while the page is parsed, the wasm only after the first frame),
+/// the app starts from that answer: the task that replaces the shell also builds the first
+/// screen, with no wait for the session between them, signed out and signed in alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_screen_is_built_with_the_frame_when_the_session_has_answered() {
+    let backend = start_backend().await;
+    let driver = start_driver("Europe/Madrid").await;
+    let browser = open_browser(&driver, PHONE, "en-US").await;
+    browser.devtools("Page.enable", serde_json::json!({})).await;
+    browser
+        .devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": BATCHES }),
+        )
+        .await;
+    for (signed_in, first_screen) in [(false, "a#connect"), (true, "form#create-meeting")] {
+        if signed_in {
+            browser.sign_in(&backend).await;
+        }
+        browser
+            .client
+            .goto(&format!("{}/", backend.base))
+            .await
+            .unwrap();
+        browser.wait_for(first_screen).await;
+        let batches: Vec<Batch> = serde_json::from_value(
+            browser
+                .client
+                .execute("return window.__batches", vec![])
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let mount = batches
+            .iter()
+            .find(|b| b.shell_out)
+            .unwrap_or_else(|| panic!("the app never replaced the shell: {batches:?}"));
+        assert!(
+            mount.added.iter().any(|a| a == first_screen),
+            "{first_screen} was not built with the frame: {batches:?}"
+        );
+    }
+    browser.close().await;
+}
