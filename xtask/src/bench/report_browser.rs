@@ -266,12 +266,17 @@ fn interactive(out: &mut String, result: &Result<Interactive, String>) {
                 out,
                 "This figure moves with the host more than with the app: 4× throttling multiplies \
                  the host's own speed, and nothing between the request and the mounted form waits \
-                 on the network (loopback). The app's path to the form has not changed since \
-                 2026-12-04, when full runs measured medians of 352 to 405 ms; on 2026-12-05 the \
-                 builds before and after that day's change, alternated on one host, both measured \
-                 538 to 702 ms, and full runs on 2026-12-06 measured 557 and 634 ms. Closing the \
-                 goal on a slow day needs less work before the form mounts (the wasm's compile and \
-                 start, then the session check), measured by alternating builds, not one run.\n"
+                 on the network (loopback). The same build measured medians of 352 to 405 ms in \
+                 full runs on 2026-12-04 and 557 to 634 ms on 2026-12-06. So changes are judged by \
+                 alternating builds on one host. What changed late on 2026-12-06, measured that way \
+                 (`interactive.cjs`, 5 loads a round, the builds alternating): the app mounts in \
+                 the task after the wasm's start instead of two animation frames later (medians \
+                 592 → 556 ms, 15 loads each), and it starts from the session answer the page \
+                 already has instead of waiting on its promise, so the form is built with the \
+                 frame (506 → 476 ms, 25 loads each); all of it against the build before, 514 → \
+                 473 ms (20 loads each). The mount keeps a task of its own: in the wasm's start \
+                 task it made one 165 ms task in Lighthouse's simulation (total blocking time 115 \
+                 ms).\n"
             );
         }
         Err(e) => {
