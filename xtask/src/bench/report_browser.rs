@@ -274,9 +274,9 @@ fn interactive(out: &mut String, result: &Result<Interactive, String>) {
                  on the network (loopback). The same build measured medians of 352 to 405 ms in \
                  full runs on 2026-12-04 and 557 to 634 ms on 2026-12-06. So changes are judged by \
                  alternating builds on one host. What changed late on 2026-12-06, measured that way \
-                 (`interactive.cjs`, 5 loads a round, the builds alternating): the app mounts in \
-                 the task after the wasm's start instead of two animation frames later (medians \
-                 592 → 556 ms, 15 loads each), and it starts from the session answer the page \
+                 (`interactive.cjs`, 5 loads a round, the builds alternating): the app no longer \
+                 waits two animation frames before it mounts (medians 592 → 556 ms, 15 loads each, \
+                 measured mounting in the wasm's start task; it now mounts in the next), and it starts from the session answer the page \
                  already has instead of waiting on its promise, so the form is built with the \
                  frame (506 → 476 ms, 25 loads each); all of it against the build before, 514 → \
                  473 ms (20 loads each). The mount keeps a task of its own: in the wasm's start \
