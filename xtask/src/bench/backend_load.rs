@@ -89,7 +89,7 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
         path: sandbox_path,
     } = ready_sandbox(bins, work)?;
     {
-        let ready = ready_backend(root, bins, work, "backend-load")?;
+        let ready = ready_backend(root, bins, work, "backend-load", &[])?;
         let server = &ready.server;
         let cookie = format!("Cookie: {}", ready.cookie);
         let cookie = cookie.as_str();
@@ -131,20 +131,23 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
         std::thread::sleep(GOTO_WINDOWS_EMPTY);
         let backend_headers = [("Cookie", ready.cookie.as_str())];
         let sandbox_headers = [("Authorization", bearer.as_str())];
-        probes.extend(probe_in_turn(&[
-            Target {
-                what: "backend `GET /api/meetings/{id}` (→ embedded sandbox)",
-                port: server.port,
-                path: &ready.path,
-                headers: &backend_headers,
-            },
-            Target {
-                what: "sandbox directly `GET /G2M/rest/meetings/{id}` (standalone, limit off)",
-                port: sandbox.port,
-                path: &sandbox_path,
-                headers: &sandbox_headers,
-            },
-        ]));
+        probes.extend(probe_in_turn(
+            &[
+                Target {
+                    what: "backend `GET /api/meetings/{id}` (→ embedded sandbox)",
+                    port: server.port,
+                    path: &ready.path,
+                    headers: &backend_headers,
+                },
+                Target {
+                    what: "sandbox directly `GET /G2M/rest/meetings/{id}` (standalone, limit off)",
+                    port: sandbox.port,
+                    path: &sandbox_path,
+                    headers: &sandbox_headers,
+                },
+            ],
+            PROBE_COUNT,
+        ));
     }
     let header = format!("Authorization: {bearer}");
     rows.push(row(
@@ -172,12 +175,17 @@ pub struct FetchProbes {
 /// change on the backend's path can be judged by alternating builds: with `other`, a second
 /// backend built from another commit takes its turn beside this one and the standalone
 /// sandbox, each backend at most 4 requests in any 1.2 s, inside its GoTo windows.
+/// `rounds` beyond [`PROBE_COUNT`] need more of the backends' GoTo budget than its default 100
+/// a minute: these backends get a minute's budget the spacing cannot reach (at most 200 calls
+/// a minute to one backend), and keep GoTo's own per second, which the spacing stays within.
 pub fn measure_fetch(
     root: &Path,
     bins: &Binaries,
     work: &Path,
     other: Option<&Path>,
+    rounds: usize,
 ) -> Result<FetchProbes, String> {
+    let budget = [("MEETINGS_GOTO_REQUESTS_PER_MINUTE", "1000")];
     let ReadySandbox {
         server: sandbox,
         bearer,
@@ -192,7 +200,7 @@ pub fn measure_fetch(
     };
     let mut backends = vec![(
         "backend (this build)",
-        ready_backend(root, bins, work, "fetch-this")?,
+        ready_backend(root, bins, work, "fetch-this", &budget)?,
     )];
     if let Some(other) = other {
         let other_bins = Binaries {
@@ -200,7 +208,7 @@ pub fn measure_fetch(
             sandbox: bins.sandbox.clone(),
             bare_axum: bins.bare_axum.clone(),
         };
-        let that = ready_backend(root, &other_bins, work, "fetch-other")?;
+        let that = ready_backend(root, &other_bins, work, "fetch-other", &budget)?;
         backends.push(("backend (other build)", that));
     }
     let cookies: Vec<[(&str, &str); 1]> = backends
@@ -219,7 +227,7 @@ pub fn measure_fetch(
         .collect();
     targets.push(sandbox_target);
     std::thread::sleep(GOTO_WINDOWS_EMPTY);
-    let mut backends = probe_in_turn(&targets);
+    let mut backends = probe_in_turn(&targets, rounds);
     let sandbox = backends.pop().ok_or("no sandbox probe")?;
     Ok(FetchProbes { backends, sandbox })
 }
@@ -254,8 +262,9 @@ fn ready_backend(
     bins: &Binaries,
     work: &Path,
     label: &'static str,
+    extra_env: &[(&str, &str)],
 ) -> Result<ReadyBackend, String> {
-    let server = backend::start_backend(root, bins, work, label, &[])?;
+    let server = backend::start_backend(root, bins, work, label, extra_env)?;
     let session = backend::sign_in(server.port, backend::ORGANIZER)?;
     backend::wait_for_organizers(server.port, &session)?;
     let meeting = backend::create_meeting(server.port, &session)?;
@@ -299,14 +308,11 @@ struct Target<'a> {
     headers: &'a [(&'a str, &'a str)],
 }
 
-/// [`PROBE_COUNT`] sequential GETs of each target, the targets taking turns, one request
-/// every [`PROBE_SPACING`]: all see the host as it was during the same seconds.
-fn probe_in_turn(targets: &[Target]) -> Vec<Probe> {
+/// `rounds` sequential GETs of each target, the targets taking turns, one request every
+/// [`PROBE_SPACING`]: all see the host as it was during the same seconds.
+fn probe_in_turn(targets: &[Target], rounds: usize) -> Vec<Probe> {
     for t in targets {
-        println!(
-            "xtask: {PROBE_COUNT} sequential GETs of {} (in turn)",
-            t.path
-        );
+        println!("xtask: {rounds} sequential GETs of {} (in turn)", t.path);
     }
     let mut probes: Vec<Probe> = targets
         .iter()
@@ -317,7 +323,7 @@ fn probe_in_turn(targets: &[Target]) -> Vec<Probe> {
         })
         .collect();
     let n = targets.len();
-    for round in 0..PROBE_COUNT {
+    for round in 0..rounds {
         // Each round starts with the next target: a fixed order favoured one place in it
         // (0.04–0.07 ms between two copies of the same build).
         for i in (0..n).map(|i| (i + round) % n) {

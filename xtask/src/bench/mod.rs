@@ -7,6 +7,7 @@
 // `backend`, `http` and `process` are shared with the Schemathesis run of `cargo xtask test`.
 pub mod backend;
 mod backend_load;
+pub use backend_load::PROBE_COUNT;
 pub(crate) mod browser;
 mod frontend;
 mod fuzz;
@@ -92,10 +93,12 @@ pub fn run_backend(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask bench fetch [SERVER]`: only the meeting-fetch probe, printed; with `SERVER`
-/// (a `meetings-server` binary built from another commit), that backend takes its turn too,
-/// so two builds are compared during the same seconds of the host.
-pub fn run_fetch(root: &Path, other: Option<&Path>) -> Result<(), String> {
+/// `cargo xtask bench fetch [SERVER] [--rounds N]`: only the meeting-fetch probe, printed; with
+/// `SERVER` (a `meetings-server` binary built from another commit), that backend takes its
+/// turn too, so two builds are compared during the same seconds of the host. `N` requests to
+/// each (80 by default, as in the full bench): two copies of one build differ by up to 0.03 ms
+/// at 80, so smaller effects need a few hundred.
+pub fn run_fetch(root: &Path, other: Option<&Path>, rounds: usize) -> Result<(), String> {
     let work = root.join("target/bench-run");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     // A copy in the work directory: the server starts there, so a relative path would name
@@ -112,7 +115,7 @@ pub fn run_fetch(root: &Path, other: Option<&Path>) -> Result<(), String> {
         None => None,
     };
     let bins = backend::build(root)?;
-    let probes = backend_load::measure_fetch(root, &bins, &work, other.as_deref())?;
+    let probes = backend_load::measure_fetch(root, &bins, &work, other.as_deref(), rounds)?;
     let sandbox_p50 = probes.sandbox.percentile(50.0);
     for p in probes.backends.iter().chain([&probes.sandbox]) {
         let p50 = p.percentile(50.0);
