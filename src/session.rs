@@ -46,18 +46,15 @@ impl SessionState {
     /// frame around it, rather than a wait later: the interactive create form's median at 4×
     /// CPU went from 506 to 476 ms (25 loads each, alternating with the build before).
     pub fn provide() -> SessionState {
-        let answered = api::session_now();
+        let answered = api::session_now().map(Self::from_answer);
+        let to_check = answered.is_none();
         let state = SessionState {
-            session: RwSignal::new(
-                answered
-                    .clone()
-                    .map_or(Session::Checking, Self::from_answer),
-            ),
+            session: RwSignal::new(answered.unwrap_or(Session::Checking)),
             signing_out: RwSignal::new(false),
             sign_out_failed: RwSignal::new(false),
         };
         provide_context(state);
-        if answered.is_none() {
+        if to_check {
             state.check();
         }
         state

@@ -54,6 +54,17 @@ async fn text_of(browser: &Browser, css: &str) -> String {
     browser.wait_for(css).await.text().await.unwrap()
 }
 
+/// Runs `source` in every page the browser loads from now on, before any script of the page.
+async fn before_page_scripts(browser: &Browser, source: &str) {
+    browser.devtools("Page.enable", serde_json::json!({})).await;
+    browser
+        .devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await;
+}
+
 /// Loads `/` afresh with 4× CPU slowdown until `ready` shows, and reads what was painted.
 async fn load_slowed(browser: &Browser, base: &str, ready: &str) -> FirstPaint {
     browser
@@ -103,13 +114,7 @@ async fn the_shell_paints_the_create_pages_largest_text_first() {
         ("es-ES", "Programar una reunión", "Elige el día y la hora"),
     ] {
         let browser = open_browser(&driver, PHONE, lang).await;
-        browser.devtools("Page.enable", serde_json::json!({})).await;
-        browser
-            .devtools(
-                "Page.addScriptToEvaluateOnNewDocument",
-                serde_json::json!({ "source": OBSERVE }),
-            )
-            .await;
+        before_page_scripts(&browser, OBSERVE).await;
 
         // The shell alone (no wasm): its first paint holds the lead, and that is the largest.
         browser
@@ -268,13 +273,7 @@ async fn the_first_screen_is_built_with_the_frame_when_the_session_has_answered(
     let backend = start_backend().await;
     let driver = start_driver("Europe/Madrid").await;
     let browser = open_browser(&driver, PHONE, "en-US").await;
-    browser.devtools("Page.enable", serde_json::json!({})).await;
-    browser
-        .devtools(
-            "Page.addScriptToEvaluateOnNewDocument",
-            serde_json::json!({ "source": BATCHES }),
-        )
-        .await;
+    before_page_scripts(&browser, BATCHES).await;
     for (signed_in, first_screen) in [(false, "a#connect"), (true, "form#create-meeting")] {
         if signed_in {
             browser.sign_in(&backend).await;

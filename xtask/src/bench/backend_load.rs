@@ -91,7 +91,7 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
     {
         let ready = ready_backend(root, bins, work, "backend-load", &[])?;
         let server = &ready.server;
-        let cookie = format!("Cookie: {}", ready.cookie);
+        let cookie = backend::session_header(&ready.session);
         let cookie = cookie.as_str();
         rows.push(row(SESSION_ROW, server.port, "/api/session", &[cookie]));
         rows.push(row(
@@ -129,7 +129,8 @@ pub fn measure(root: &Path, bins: &Binaries, work: &Path) -> Result<BackendLoad,
             &["Accept-Encoding: br"],
         ));
         std::thread::sleep(GOTO_WINDOWS_EMPTY);
-        let backend_headers = [("Cookie", ready.cookie.as_str())];
+        let session_cookie = backend::session_cookie(&ready.session);
+        let backend_headers = [("Cookie", session_cookie.as_str())];
         let sandbox_headers = [("Authorization", bearer.as_str())];
         probes.extend(probe_in_turn(
             &[
@@ -211,9 +212,13 @@ pub fn measure_fetch(
         let that = ready_backend(root, &other_bins, work, "fetch-other", &budget)?;
         backends.push(("backend (other build)", that));
     }
-    let cookies: Vec<[(&str, &str); 1]> = backends
+    let cookies: Vec<String> = backends
         .iter()
-        .map(|(_, b)| [("Cookie", b.cookie.as_str())])
+        .map(|(_, b)| backend::session_cookie(&b.session))
+        .collect();
+    let cookies: Vec<[(&str, &str); 1]> = cookies
+        .iter()
+        .map(|cookie| [("Cookie", cookie.as_str())])
         .collect();
     let mut targets: Vec<Target> = backends
         .iter()
@@ -235,7 +240,7 @@ pub fn measure_fetch(
 /// A backend signed in, its organizers synced and one meeting made: what a fetch probe needs.
 struct ReadyBackend {
     server: Server,
-    cookie: String,
+    session: String,
     path: String,
 }
 
@@ -270,7 +275,7 @@ fn ready_backend(
     let meeting = backend::create_meeting(server.port, &session)?;
     Ok(ReadyBackend {
         server,
-        cookie: backend::session_cookie(&session),
+        session,
         path: format!("/api/meetings/{meeting}"),
     })
 }
