@@ -188,10 +188,10 @@ impl AppError {
 
 /// The request's language and id, which the error response needs. Handlers get it from
 /// the request extensions (set by the `edge` middleware).
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct RequestContext {
     pub lang: Lang,
-    pub request_id: String,
+    pub request_id: crate::middleware::RequestId,
 }
 
 impl IntoResponse for AppError {
@@ -226,7 +226,7 @@ pub fn render(error: &AppError, ctx: &RequestContext) -> Response {
     let body = ApiError {
         error: error.code().to_owned(),
         message: error.message(ctx.lang),
-        request_id: Some(ctx.request_id.clone()),
+        request_id: Some(ctx.request_id.as_str().to_owned()),
         fields,
     };
     let mut response = (error.status(), axum::Json(body)).into_response();

@@ -25,11 +25,7 @@ impl FromRequestParts<AppState> for CurrentSession {
             .await?
             .ok_or(AppError::NotSignedIn)?;
         // The support log names whose request a GoTo call was made for.
-        if let Some(scope) = crate::support_log::current() {
-            if let Ok(mut key) = scope.organizer_key.lock() {
-                *key = Some(record.tokens.organizer_key.clone());
-            }
-        }
+        crate::support_log::note_organizer(&record.tokens.organizer_key);
         Ok(CurrentSession { id, record })
     }
 }

@@ -30,7 +30,6 @@ use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 
 use config::{Config, OAuthClientConfig, StoreSetting, Upstream};
 use error::AppError;
@@ -43,8 +42,9 @@ use store::Store;
 /// Request bodies larger than this are refused (413): a meeting form is a few hundred bytes.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-/// Every route of the backend.
-pub fn app(state: AppState) -> Router {
+/// Every route of the backend, behind `middleware::Edge` (request ids, CSRF, the body limit,
+/// security headers), which every request passes.
+pub fn app(state: AppState) -> middleware::Edge<Router> {
     let api = Router::new()
         .route("/api/session", get(routes::session::get_session))
         .route(
@@ -76,7 +76,7 @@ pub fn app(state: AppState) -> Router {
             "/api/meetings/{id}/invite.ics",
             get(routes::meetings::invite),
         )
-        // CSRF and `no-store` for all of `/api/*`: `middleware::edge`.
+        // CSRF and `no-store` for all of `/api/*`: `middleware::Edge`.
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     let auth = Router::new()
         .route(meeting::names::LOGIN_PATH, get(routes::user_auth::login))
@@ -113,16 +113,16 @@ pub fn app(state: AppState) -> Router {
         }
         app = app.nest_service(embedded_sandbox::PREFIX, routes);
     }
-    app.with_state(state.clone())
+    // Resolved once here (`with_state`): a `Router` still holding its state builds each
+    // route's service again for every request.
+    let router = app
+        .with_state(state.clone())
         .merge(static_files::router(
             &state.config.dist_dir,
             shell::content_security_policy(&state.config.dist_dir, &state.config.frame_ancestors),
         ))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::edge,
-        ))
+        .with_state(());
+    middleware::Edge::new(state, router)
 }
 
 async fn api_not_found() -> AppError {
@@ -305,14 +305,14 @@ pub async fn start(mut config: Config) -> Result<Running, String> {
     }
     config.addr = addr;
     let state = build_state(config).await?;
-    // Served as a finished router: `axum::serve` handed a plain `Router` rebuilds it for every
+    // Served as a finished service: `axum::serve` handed a plain `Router` rebuilds it for every
     // new connection (`with_state(())` clones each route's services: about 60 µs of a meeting
-    // fetch on a fresh connection, measured), whereas resolving it once here leaves an `Arc`
-    // clone per connection.
+    // fetch on a fresh connection, measured), whereas `app` resolves it once and a connection
+    // costs an `Arc` clone.
     // With the peer address, for the per-address limit on sign-in callbacks.
-    let router = app(state.clone())
-        .with_state(())
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let router = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app(state.clone()));
     // TCP_NODELAY on every accepted connection: without it a response written in two parts
     // (headers, then body, as tower-http's ServeDir wrote files) waits for the client's delayed
     // ACK before its second part leaves (Nagle). Measured with wrk before: one keep-alive

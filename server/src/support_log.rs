@@ -7,27 +7,42 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 
+use crate::middleware::RequestId;
+
 /// The request a GoTo call is made for, so a support line can name it. Set per request by
-/// `middleware::edge`; the session extractor fills in the organizer.
-#[derive(Debug, Default)]
+/// `middleware::Edge`; the session extractor fills in the organizer ([`note_organizer`]).
+#[derive(Debug)]
 pub struct RequestScope {
-    pub request_id: String,
+    pub request_id: RequestId,
     pub organizer_key: Mutex<Option<String>>,
 }
 
-tokio::task_local! {
-    pub static SCOPE: Arc<RequestScope>;
+impl RequestScope {
+    pub fn new(request_id: RequestId) -> RequestScope {
+        RequestScope {
+            request_id,
+            organizer_key: Mutex::new(None),
+        }
+    }
 }
 
-/// The current request's scope, if the call is made while handling a request.
-pub fn current() -> Option<Arc<RequestScope>> {
-    SCOPE.try_with(Arc::clone).ok()
+tokio::task_local! {
+    pub static SCOPE: RequestScope;
+}
+
+/// Names the person the current request is for, if it is handling one.
+pub fn note_organizer(organizer_key: &str) {
+    let _ = SCOPE.try_with(|scope| {
+        if let Ok(mut key) = scope.organizer_key.lock() {
+            *key = Some(organizer_key.to_owned());
+        }
+    });
 }
 
 #[derive(Debug, Serialize)]
@@ -39,7 +54,7 @@ pub struct CallRecord<'a> {
     /// 0 when no answer came (timeout, connection dropped).
     pub status: u16,
     pub latency_ms: u64,
-    pub request_id: Option<String>,
+    pub request_id: Option<&'a str>,
     pub user: Option<String>,
 }
 
@@ -64,15 +79,20 @@ impl SupportLog {
     }
 
     pub fn record(&self, method: &str, path: &str, status: u16, started: std::time::Instant) {
-        let scope = current();
+        let (request_id, user) = SCOPE
+            .try_with(|s| {
+                let user = s.organizer_key.lock().ok().and_then(|k| k.clone());
+                (Some(s.request_id), user)
+            })
+            .unwrap_or_default();
         let line = CallRecord {
             at: Utc::now(),
             method,
             path,
             status,
             latency_ms: started.elapsed().as_millis() as u64,
-            request_id: scope.as_ref().map(|s| s.request_id.clone()),
-            user: scope.and_then(|s| s.organizer_key.lock().ok().and_then(|k| k.clone())),
+            request_id: request_id.as_ref().map(RequestId::as_str),
+            user,
         };
         let Ok(mut json) = serde_json::to_vec(&line) else {
             return;
@@ -109,12 +129,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("support-log-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let log = SupportLog::open(&dir).unwrap();
-        let scope = Arc::new(RequestScope {
-            request_id: "req-1".into(),
-            organizer_key: Mutex::new(Some("42".into())),
-        });
+        let request_id = RequestId::random();
         SCOPE
-            .scope(scope, async {
+            .scope(RequestScope::new(request_id), async {
+                note_organizer("42");
                 log.record("POST", "/G2M/rest/meetings", 201, std::time::Instant::now())
             })
             .await;
@@ -127,7 +145,8 @@ mod tests {
             .path();
         let text = std::fs::read_to_string(file).unwrap();
         let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
-        assert_eq!(line["request_id"], "req-1");
+        assert_eq!(line["request_id"], request_id.as_str());
+        assert_eq!(request_id.as_str().len(), 16);
         assert_eq!(line["user"], "42");
         assert_eq!(line["status"], 201);
         assert_eq!(line["path"], "/G2M/rest/meetings");

@@ -218,9 +218,50 @@ async fn malformed_wrong_type_and_oversized_bodies_get_clear_json_errors() {
     );
 
     let huge = serde_json::to_vec(&json!({ "subject": "x".repeat(20_000) })).unwrap();
-    let too_big = send(huge, "application/json").await;
+    let too_big = send(huge.clone(), "application/json").await;
     assert_eq!(too_big.status(), 413);
+    assert!(too_big.headers().contains_key("x-request-id"));
+    assert_eq!(
+        too_big.json::<Value>().await.unwrap()["error"],
+        "payload_too_large"
+    );
+
+    // Without a length to judge up front (chunked), the body is refused once it passes the
+    // limit, with the same answer.
+    let session = client.cookie("meetings-session").expect("signed in");
+    let chunked = send_chunked(&server.base, &session, &huge).await;
+    assert!(chunked.starts_with("HTTP/1.1 413"), "{chunked}");
+    assert!(chunked.contains("\"payload_too_large\""), "{chunked}");
     assert!(server.sandbox().meetings().is_empty());
+}
+
+/// A create whose body is sent in chunks, with no `Content-Length`; the raw answer.
+async fn send_chunked(base: &str, session: &str, body: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/meetings HTTP/1.1\r\nHost: {addr}\r\nCookie: meetings-session={session}\r\nX-CSRF: 1\r\nIdempotency-Key: {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        common::rand_suffix()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for chunk in body.chunks(4096) {
+        let sent = async {
+            stream
+                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                .await?;
+            stream.write_all(chunk).await?;
+            stream.write_all(b"\r\n").await
+        };
+        // The server may answer and close as soon as the limit is passed.
+        if sent.await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 /// Found by Schemathesis: axum's own query rejection was plain text, outside the API's shape.

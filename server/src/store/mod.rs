@@ -56,12 +56,19 @@ impl std::fmt::Debug for GoToTokens {
 
 impl GoToTokens {
     pub fn display_name(&self) -> String {
-        let name = format!("{} {}", self.first_name, self.last_name);
-        let name = name.trim();
-        if name.is_empty() {
+        // Written into one string of the right size: every session check answers it.
+        let (first, last) = (self.first_name.trim_start(), self.last_name.trim_end());
+        let mut name = String::with_capacity(first.len() + 1 + last.len());
+        name.push_str(first);
+        name.push(' ');
+        name.push_str(last);
+        let trimmed = name.trim();
+        if trimmed.is_empty() {
             self.email.clone()
+        } else if trimmed.len() == name.len() {
+            name
         } else {
-            name.to_owned()
+            trimmed.to_owned()
         }
     }
 }
@@ -569,6 +576,41 @@ impl Store {
         match self {
             Store::Sqlite(_) => Ok(RefreshLock::in_process()),
             Store::Redis(r) => RefreshLock::acquire(r.connection(), &hash_id(session_id)).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_display_name_is_first_and_last_trimmed_or_else_the_email() {
+        let named = |first: &str, last: &str| GoToTokens {
+            access_token: String::new(),
+            refresh_token: String::new(),
+            expires_at: Utc::now(),
+            organizer_key: "1".into(),
+            account_key: None,
+            email: "ana@example.com".into(),
+            first_name: first.into(),
+            last_name: last.into(),
+            scopes: vec![],
+        };
+        let cases = [
+            ("Ana", "Ruiz", "Ana Ruiz"),
+            (" Ana ", " Ruiz ", "Ana   Ruiz"),
+            ("Ana", "", "Ana"),
+            ("", "Ruiz", "Ruiz"),
+            ("  ", " ", "ana@example.com"),
+            ("", "", "ana@example.com"),
+        ];
+        for (first, last, shown) in cases {
+            assert_eq!(
+                named(first, last).display_name(),
+                shown,
+                "{first:?} {last:?}"
+            );
         }
     }
 }
