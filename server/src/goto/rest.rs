@@ -536,10 +536,14 @@ impl GoToApi {
             .header(reqwest::header::ACCEPT, "application/json")
             .build()
             .map_err(transport_error)?;
-        let (method, path) = (
-            request.method().to_string(),
-            request.url().path().to_owned(),
-        );
+        // Copied only when a support log will want them after the request is sent.
+        let logged = self.support_log.as_ref().map(|log| {
+            (
+                log,
+                request.method().to_string(),
+                request.url().path().to_owned(),
+            )
+        });
         let started = std::time::Instant::now();
         let answer = async {
             let response = self.http.execute(request).await?;
@@ -547,7 +551,7 @@ impl GoToApi {
             Ok::<_, reqwest::Error>((status, response.text().await?))
         }
         .await;
-        if let Some(log) = &self.support_log {
+        if let Some((log, method, path)) = logged {
             let status = answer.as_ref().map(|(s, _)| s.as_u16()).unwrap_or(0);
             log.record(&method, &path, status, started);
         }
