@@ -254,7 +254,11 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                  runs of one build (1.19× to 1.64×); two copies of one build taking turns differed by \
                  0.014 and 0.004 ms in two runs. What is left is the second exchange itself, and the sandbox's \
                  median moves by about 0.05 ms from run to run, so the ratio lands on either side of \
-                 1.2× (1.21× to 1.28× in 13 `bench fetch` runs of this build). Against GoTo itself, \
+                 1.2× (1.21× to 1.28× in 13 `bench fetch` runs of the 2026-12-06 build). On \
+                 2026-12-07 the edge became one service around the router (see the session check \
+                 below), which the fetch passes twice, for its own request and for the one to the \
+                 embedded sandbox: p50 0.692 against 0.715 ms for the build before (300 samples a \
+                 target), and 1.21×, 1.25× and 1.21× in three runs since. Against GoTo itself, \
                  reached over the internet, the same overhead would be a small share of each call \
                  (not measured here).\n",
                 bp - sp
@@ -263,29 +267,30 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
     }
 }
 
-/// Why the session check stays under its 0.7× goal on this host: measured once by hand
-/// (perf, strace, taskset), not by each bench run, hence dated.
+/// What the session check costs beside the bare handler, and what was done about it: measured
+/// by hand (perf, wrk rounds taking turns), not by each bench run, hence dated.
 fn session_check_cost(out: &mut String) {
     let _ = writeln!(
         out,
         "\n### What the session check costs beside the bare handler\n\n\
-         Measured by hand on 2026-12-06, not by this run: `perf record -F 2000 -g` on each server \
-         for 8 s of the same wrk load. Per request the backend took 2.07× the bare handler's CPU \
-         samples (0.0299 against 0.0144): 1.74× its kernel time and 2.91× its user time. The \
-         system calls are the same, one `recvfrom` and one `writev` a request (`strace -c`); the \
-         extra kernel time is the wake-ups of wrk, which shares the 2 cores and so waits more \
-         often on the slower server (61 % of the backend's samples are in the kernel, 72 % of \
-         the bare handler's). The user time is spread thin: hyper and axum, the one edge \
-         middleware (request id, language, security headers, `no-store`), the cookie's SHA-256 \
-         and cache lookup, the directory lookup and the person's JSON; malloc and free together \
-         are 9 % of the samples. With wrk and the server on separate cores (`taskset`) the ratio \
-         was 0.62–0.69×; with mimalloc as the allocator, 5–8 % more requests a second (0.62–0.64× \
-         shared, 0.70–0.71× on separate cores), not kept: a C dependency that still missed the \
-         goal on that day's shared cores. The ratio moves with the host (0.58–0.60× in that \
-         day's bench runs, 0.73× in a later one with no change on this path). What would make \
-         it steady: fewer allocations per request in the edge middleware and the handler (the \
-         request id is copied three times, the person's three strings once each), or a load \
-         generator that does not share the server's cores."
+         Measured by hand on 2026-12-07, not by this run. The session check made 44 allocations \
+         a request (`perf probe` on glibc's `malloc`, wrk on one connection), the bare handler \
+         18: the edge middleware and tower-http's body limit were `Router::layer`s, which wrap \
+         every route, so each request cloned and boxed that chain of services level by level, \
+         and the request id was copied into three strings. The edge is now one service around \
+         the finished router (`server/src/middleware.rs`, `Edge`), with the body limit inside \
+         it, and the request id an inline value: 26 allocations a request. Ten rounds of 5 s, \
+         the build before, the bare handler and this build taking turns (wrk, 16 connections): \
+         median ratio 0.74× before, 0.82× after, this build faster in 8 rounds of 10; single \
+         rounds ranged from 0.70× to 0.88×, because wrk shares the server's 2 cores and the \
+         host's load moves every figure. The rest, from `perf record` on 2026-12-06: per \
+         request the backend took 2.07× the bare handler's CPU samples, 1.74× its kernel time \
+         (wake-ups of wrk, which waits more often on the slower server; the same two system \
+         calls a request) and 2.91× its user time, spread thin over hyper and axum, the edge \
+         (request id, language, security headers, `no-store`), the cookie's SHA-256 and cache \
+         lookup, the directory lookup and the person's JSON. mimalloc as the allocator gave \
+         5–8 % more requests a second then, but measured slower on the meeting fetch (p50 \
+         0.729 against 0.714 ms, 300 samples a target, 2026-12-07): not kept."
     );
 }
 
