@@ -187,7 +187,7 @@ impl AppError {
 }
 
 /// The request's language and id, which the error response needs. Handlers get it from
-/// the request extensions (set by the `edge` middleware).
+/// the request extensions (set by `middleware::Edge`).
 #[derive(Clone, Copy, Debug)]
 pub struct RequestContext {
     pub lang: Lang,
@@ -196,7 +196,7 @@ pub struct RequestContext {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        // The language and request id are filled in by `middleware::edge` on the way out;
+        // The language and request id are filled in by `middleware::Edge` on the way out;
         // here the error is carried in the response extensions.
         let status = self.status();
         let mut response = status.into_response();

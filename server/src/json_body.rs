@@ -1,6 +1,6 @@
 //! A JSON body extractor whose failures are our own clear errors, not axum's plain text.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody, JsonRejection};
 use axum::extract::{FromRequest, Request};
 
 use crate::error::AppError;
@@ -25,7 +25,11 @@ where
                 ))
             }
             Err(JsonRejection::JsonSyntaxError(_)) => Err(AppError::BadRequest("malformed JSON")),
-            Err(JsonRejection::BytesRejection(_)) => Err(AppError::PayloadTooLarge),
+            // Only a body past the limit (`middleware::Edge` counts it) is too large; a client
+            // that stopped sending, or a broken chunked body, is an unreadable one.
+            Err(JsonRejection::BytesRejection(BytesRejection::FailedToBufferBody(
+                FailedToBufferBody::LengthLimitError(_),
+            ))) => Err(AppError::PayloadTooLarge),
             Err(_) => Err(AppError::BadRequest("unreadable body")),
         }
     }

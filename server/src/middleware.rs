@@ -1,5 +1,6 @@
-//! Cross-cutting request handling: request ids and language, CSRF, security headers, and the
-//! per-address limit on sign-in callbacks (`sign_in_limit` counts).
+//! Cross-cutting request handling: request ids and language, CSRF, the body limit, security
+//! headers (all in `Edge`), and the per-address limit on sign-in callbacks (`sign_in_limit`
+//! counts).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -81,14 +82,21 @@ where
         request_id: RequestId::random(),
     };
     request.extensions_mut().insert(ctx);
-    let scope = crate::support_log::RequestScope::new(ctx.request_id);
     let mut response = if api && !csrf_ok(state, &request) {
         AppError::Forbidden.into_response()
     } else {
         match limit_body(request) {
             Ok(request) => {
-                let answer = crate::support_log::SCOPE.scope(scope, ready.call(request));
-                match answer.await {
+                let answer = ready.call(request);
+                // The support log's lines name the request and its person; with no log, there
+                // is nothing to name them for.
+                let answered = if state.config.support_log_dir.is_some() {
+                    let scope = crate::support_log::RequestScope::new(ctx.request_id);
+                    crate::support_log::SCOPE.scope(scope, answer).await
+                } else {
+                    answer.await
+                };
+                match answered {
                     Ok(response) => response,
                     Err(never) => match never {},
                 }
@@ -203,7 +211,7 @@ fn csrf_ok(state: &AppState, request: &Request) -> bool {
 }
 
 /// Sign-in answers are personal: never cached by the browser or a proxy (the API's get the
-/// same from `edge`).
+/// same from `Edge`).
 pub async fn no_store(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     response

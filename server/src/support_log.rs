@@ -16,7 +16,8 @@ use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use crate::middleware::RequestId;
 
 /// The request a GoTo call is made for, so a support line can name it. Set per request by
-/// `middleware::Edge`; the session extractor fills in the organizer ([`note_organizer`]).
+/// `middleware::Edge` while the log is on; the session extractor fills in the organizer
+/// ([`note_organizer`]).
 #[derive(Debug)]
 pub struct RequestScope {
     pub request_id: RequestId,

@@ -232,11 +232,28 @@ async fn malformed_wrong_type_and_oversized_bodies_get_clear_json_errors() {
     let chunked = send_chunked(&server.base, &session, &huge).await;
     assert!(chunked.starts_with("HTTP/1.1 413"), "{chunked}");
     assert!(chunked.contains("\"payload_too_large\""), "{chunked}");
+
+    // A body whose chunked framing is broken is unreadable, not too large.
+    let broken = send_raw_chunked(&server.base, &session, b"zz\r\n{}\r\n0\r\n\r\n").await;
+    assert!(broken.starts_with("HTTP/1.1 400"), "{broken}");
+    assert!(broken.contains("\"bad_request\""), "{broken}");
     assert!(server.sandbox().meetings().is_empty());
 }
 
 /// A create whose body is sent in chunks, with no `Content-Length`; the raw answer.
 async fn send_chunked(base: &str, session: &str, body: &[u8]) -> String {
+    let mut chunked = Vec::new();
+    for chunk in body.chunks(4096) {
+        chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend_from_slice(chunk);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    send_raw_chunked(base, session, &chunked).await
+}
+
+/// A create whose chunked body is sent as given, framing included; the raw answer.
+async fn send_raw_chunked(base: &str, session: &str, framed: &[u8]) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = base.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -244,21 +261,11 @@ async fn send_chunked(base: &str, session: &str, body: &[u8]) -> String {
         "POST /api/meetings HTTP/1.1\r\nHost: {addr}\r\nCookie: meetings-session={session}\r\nX-CSRF: 1\r\nIdempotency-Key: {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
         common::rand_suffix()
     );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    for chunk in body.chunks(4096) {
-        let sent = async {
-            stream
-                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-                .await?;
-            stream.write_all(chunk).await?;
-            stream.write_all(b"\r\n").await
-        };
-        // The server may answer and close as soon as the limit is passed.
-        if sent.await.is_err() {
-            break;
-        }
-    }
-    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut request = head.into_bytes();
+    request.extend_from_slice(framed);
+    // The whole request fits the socket's buffers, so it is all sent before the server
+    // answers; the server may close without reading the rest, which a write would then meet.
+    let _ = stream.write_all(&request).await;
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer).await;
     String::from_utf8_lossy(&answer).into_owned()
