@@ -256,9 +256,10 @@ fn load(out: &mut String, load: &Result<BackendLoad, String>) {
                  median moves by about 0.05 ms from run to run, so the ratio lands on either side of \
                  1.2× (1.21× to 1.28× in 13 `bench fetch` runs of the 2026-12-06 build). On \
                  2026-12-07 the edge became one service around the router (see the session check \
-                 below), which the fetch passes twice, for its own request and for the one to the \
+                 above), which the fetch passes twice, for its own request and for the one to the \
                  embedded sandbox: p50 0.692 against 0.715 ms for the build before (300 samples a \
-                 target), and 1.21×, 1.25× and 1.21× in three runs since. Against GoTo itself, \
+                 target), then 1.21×, 1.25× and 1.21× in three `bench fetch` runs and 1.24× and 1.21× in \
+                 two full runs. Against GoTo itself, \
                  reached over the internet, the same overhead would be a small share of each call \
                  (not measured here).\n",
                 bp - sp

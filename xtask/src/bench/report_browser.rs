@@ -219,8 +219,9 @@ fn why_lcp_and_tbt(out: &mut String) {
          under 4× CPU slowdown: the task that builds the frame and the page (the wasm's \
          instantiation has the task before). On the create page that task is about 100 ms in \
          Lighthouse's simulation, so TBT sits near the goal: 22 to 56 ms in seven runs on \
-         2026-12-06, after the form came to be built with the frame (10 to 24 ms before, when \
-         the form waited a task for the session). Building the page in a task after the \
+         2026-12-06 after the form came to be built with the frame (10 to 24 ms before, when \
+         the form waited a task for the session), and 40, 57 and 50 ms in three full runs on \
+         2026-12-07. Building the page in a task after the \
          frame's measured 4 to 26 ms but cost the interactive form 60 ms (a render of the frame \
          in between), so it was not kept. Less code and view to build at start would close it.\n"
     );
@@ -272,7 +273,11 @@ fn interactive(out: &mut String, result: &Result<Interactive, String>) {
                 "This figure moves with the host more than with the app: 4× throttling multiplies \
                  the host's own speed, and nothing between the request and the mounted form waits \
                  on the network (loopback). The same build measured medians of 352 to 405 ms in \
-                 full runs on 2026-12-04 and 557 to 634 ms on 2026-12-06. So changes are judged by \
+                 full runs on 2026-12-04 and 557 to 634 ms on 2026-12-06. Later on 2026-12-07 the \
+                 build before and this one, whose app is the same, measured medians of 614 and 610 ms \
+                 by hand (35 loads each, alternating) and 620 and 549 ms in two full runs; a few hours \
+                 earlier that app (but for a refactor of its session start that does the same work) \
+                 had read 492 ms in a full run and 473 ms by hand. So changes are judged by \
                  alternating builds on one host. What changed late on 2026-12-06, measured that way \
                  (`interactive.cjs`, 5 loads a round, the builds alternating): the app no longer \
                  waits two animation frames before it mounts (medians 592 → 556 ms, 15 loads each, \
