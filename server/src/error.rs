@@ -191,7 +191,7 @@ impl AppError {
 #[derive(Clone, Copy, Debug)]
 pub struct RequestContext {
     pub lang: Lang,
-    pub request_id: crate::middleware::RequestId,
+    pub request_id: crate::request_id::RequestId,
 }
 
 impl IntoResponse for AppError {

@@ -12,6 +12,7 @@ pub mod goto;
 pub mod json_body;
 pub mod middleware;
 pub mod organizer_sync;
+pub mod request_id;
 pub mod routes;
 pub mod session;
 pub mod shell;

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 
-use crate::middleware::RequestId;
+use crate::request_id::RequestId;
 
 /// The request a GoTo call is made for, so a support line can name it. Set per request by
 /// `middleware::Edge` while the log is on; the session extractor fills in the organizer
