@@ -286,7 +286,15 @@ fn interactive(out: &mut String, result: &Result<Interactive, String>) {
                  frame (506 → 476 ms, 25 loads each); all of it against the build before, 514 → \
                  473 ms (20 loads each). The mount keeps a task of its own: in the wasm's start \
                  task it made one 165 ms task in Lighthouse's simulation (total blocking time 115 \
-                 ms).\n"
+                 ms). Where the time goes, from temporary timings in the app and a trace on \
+                 2026-12-06: the task that mounts the app is about 150 ms at 4× CPU; reading the \
+                 session answer takes 5 to 11 ms of it, the draft 1 to 10 ms, constructing the form's \
+                 view 5 to 11 ms, and the rest is Leptos building about 71 elements, including V8's \
+                 lazy compilation of each wasm function on its first call (`wasm.CompileLazy`, 70 to \
+                 131 ms in the traced load). So a lasting margin under 500 ms, whatever the host, \
+                 needs less work in that task: fewer and smaller functions on the start-up path, or \
+                 parts of the page (the co-organizer picker) built a task later in a box that keeps \
+                 their place.\n"
             );
         }
         Err(e) => {
