@@ -134,18 +134,15 @@ where
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Request bodies larger than [`BODY_LIMIT`] are refused with a 413: at once when their
-/// `Content-Length` says so, else as soon as reading passes the limit (`JsonBody` turns that
-/// into the same error). A request without a body (every `GET`) is passed on untouched.
+/// `Content-Length` says so (hyper, which has checked that header, reports it as the body's
+/// size), else as soon as reading passes the limit (`JsonBody` turns that into the same error).
+/// A request without a body (every `GET`) is passed on untouched.
 fn limit_body(request: Request) -> Result<Request, AppError> {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > BODY_LIMIT as u64) {
+    let size = request.body().size_hint();
+    if size.lower() > BODY_LIMIT as u64 {
         return Err(AppError::PayloadTooLarge);
     }
-    if request.body().is_end_stream() {
+    if size.upper() == Some(0) {
         return Ok(request);
     }
     Ok(request.map(|body| Body::new(Limited::new(body, BODY_LIMIT))))
